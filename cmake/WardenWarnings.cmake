@@ -1,7 +1,7 @@
 # Warnings are errors in our own code; third-party headers come from system paths.
 function(warden_set_warnings target)
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
-        -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+        -Wold-style-cast -Wcast-align -Woverloaded-virtual
         -Wnull-dereference -Wimplicit-fallthrough)
     if(WARDEN_WERROR)
         target_compile_options(${target} PRIVATE -Werror)

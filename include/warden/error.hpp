@@ -1,0 +1,40 @@
+#pragma once
+// Errors returned by Warden's server core to handlers (server-to-client requests).
+
+#include <boost/system/error_code.hpp>
+#include <boost/system/result.hpp>
+
+#include <type_traits>
+
+namespace warden {
+
+/// Failures of a request the server sent to the client (sampling, elicitation, roots).
+enum class ClientRequestError {
+    /// The client did not declare the capability the request needs.
+    capability_missing = 1,
+    /// The client did not answer within the timeout.
+    timeout,
+    /// The tool call was cancelled while waiting.
+    cancelled,
+    /// The client answered with a JSON-RPC error.
+    rejected,
+    /// The session or transport closed before the answer came.
+    session_closed,
+    /// The transport cannot carry server-to-client requests (e.g. stateless HTTP).
+    not_deliverable,
+};
+
+/// The "warden.client_request" category.
+const boost::system::error_category& client_request_category() noexcept;
+
+inline boost::system::error_code make_error_code(ClientRequestError e) noexcept {
+    return {static_cast<int>(e), client_request_category()};
+}
+
+template <class T>
+using result = boost::system::result<T>;
+
+}  // namespace warden
+
+template <>
+struct boost::system::is_error_code_enum<warden::ClientRequestError> : std::true_type {};

@@ -1,0 +1,36 @@
+#pragma once
+// Who the server says it is, and how its core behaves.
+
+#include <warden/definitions.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace warden {
+
+/// Sent to clients in the `initialize` result (`serverInfo` and `instructions`).
+struct ServerInfo {
+    std::string name;
+    std::string version;
+    std::string title;
+    std::string description;   ///< sent from 2025-11-25 on
+    std::string website_url;   ///< sent from 2025-11-25 on
+    std::vector<Icon> icons;   ///< sent from 2025-11-25 on
+    std::string instructions;  ///< how to use this server, for the model
+};
+
+/// Tunables of the server core. The defaults suit most servers.
+struct ServerOptions {
+    /// Threads that run tool, resource, prompt and completion handlers.
+    std::size_t worker_threads = 8;
+    /// Items per page in tools/list, resources/list, resources/templates/list, prompts/list.
+    std::size_t page_size = 100;
+    /// How long a server-to-client request (sampling, elicitation, roots) waits.
+    std::chrono::milliseconds client_request_timeout{std::chrono::seconds(120)};
+    /// The user id of calls without a principal (stdio); empty means the OS user.
+    std::string local_user_id;
+};
+
+}  // namespace warden

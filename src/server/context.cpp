@@ -1,0 +1,182 @@
+#include <warden/context.hpp>
+
+#include "protocol/jsonrpc.hpp"
+#include "protocol/versions.hpp"
+#include "server/call_state.hpp"
+#include "server/session.hpp"
+
+#include <array>
+
+namespace warden {
+
+namespace pr = warden::protocol;
+
+namespace {
+
+constexpr std::array<std::string_view, 8> kLevelNames = {
+    "debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
+
+// Client capability objects are checked by presence (MCP: an empty object declares it).
+const json::object* capability(const json::object& caps, std::string_view name) {
+    const auto* v = caps.if_contains(name);
+    return v && v->is_object() ? &v->get_object() : nullptr;
+}
+
+}  // namespace
+
+std::optional<LogLevel> parse_log_level(std::string_view name) noexcept {
+    for (std::size_t i = 0; i < kLevelNames.size(); ++i)
+        if (kLevelNames[i] == name) return static_cast<LogLevel>(i);
+    return std::nullopt;
+}
+
+std::string_view to_string(LogLevel level) noexcept {
+    return kLevelNames[static_cast<std::size_t>(level)];
+}
+
+Context::Context(std::shared_ptr<detail::CallState> state) : state_(std::move(state)) {}
+Context::~Context() = default;
+
+const json::value& Context::request_id() const {
+    return state_->request_id;
+}
+
+const std::string& Context::session_id() const {
+    return state_->session->id();
+}
+
+const std::string& Context::protocol_version() const {
+    // Cached per call: the session's version does not change after initialize.
+    thread_local std::string version;
+    version = state_->session->protocol_version();
+    return version;
+}
+
+const Principal* Context::principal() const {
+    return state_->principal.get();
+}
+
+const std::string& Context::user_id() const {
+    return state_->user_id;
+}
+
+const json::object& Context::client_capabilities() const {
+    thread_local json::object caps;
+    caps = state_->session->client_capabilities();
+    return caps;
+}
+
+void Context::log(LogLevel level, std::string_view message, std::string_view logger) {
+    log_data(level, json::value(message), logger);
+}
+
+void Context::log_data(LogLevel level, json::value data, std::string_view logger) {
+    if (!state_->session->log_enabled(level)) return;
+    json::object params{{"level", to_string(level)}, {"data", std::move(data)}};
+    if (!logger.empty()) params["logger"] = logger;
+    state_->exchange->send(pr::make_notification("notifications/message", std::move(params)));
+}
+
+void Context::progress(double progress, std::optional<double> total, std::string_view message) {
+    if (!state_->progress_token) return;
+    json::object params{{"progressToken", *state_->progress_token}, {"progress", progress}};
+    if (total) params["total"] = *total;
+    if (!message.empty()) params["message"] = message;
+    state_->exchange->send(pr::make_notification("notifications/progress", std::move(params)));
+}
+
+bool Context::cancelled() const noexcept {
+    return state_->cancelled.load();
+}
+
+void Context::set_request_timeout(std::chrono::milliseconds timeout) {
+    state_->request_timeout = timeout;
+}
+
+result<json::object> Context::request(std::string_view method, json::object params) {
+    if (!state_->exchange->can_request()) return ClientRequestError::not_deliverable;
+    std::string key;
+    auto pending =
+        state_->session->send_client_request(*state_->exchange, method, std::move(params), key);
+    if (!pending) return ClientRequestError::session_closed;
+
+    const auto deadline = std::chrono::steady_clock::now() + state_->request_timeout;
+    std::unique_lock lock(pending->mutex);
+    // Wake up now and then to notice cancellation of the tool call itself.
+    while (!pending->done) {
+        if (state_->cancelled) {
+            lock.unlock();
+            state_->session->forget_client_request(key);
+            return ClientRequestError::cancelled;
+        }
+        auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) {
+            lock.unlock();
+            state_->session->forget_client_request(key);
+            return ClientRequestError::timeout;
+        }
+        pending->done_cv.wait_for(lock, std::min<std::chrono::steady_clock::duration>(
+                                            deadline - now, std::chrono::milliseconds(50)));
+    }
+    if (pending->is_error) return ClientRequestError::rejected;
+    return std::move(pending->payload);
+}
+
+result<json::object> Context::sample(json::object params) {
+    if (!capability(state_->session->client_capabilities(), "sampling"))
+        return ClientRequestError::capability_missing;
+    return request("sampling/createMessage", std::move(params));
+}
+
+namespace {
+result<ElicitResult> to_elicit_result(result<json::object> answer) {
+    if (!answer) return answer.error();
+    ElicitResult out;
+    if (const auto* a = answer->if_contains("action"); a && a->is_string())
+        out.action = a->get_string();
+    if (const auto* c = answer->if_contains("content"); c && c->is_object())
+        out.content = c->get_object();
+    return out;
+}
+}  // namespace
+
+result<ElicitResult> Context::elicit(std::string message, json::object requested_schema) {
+    auto caps = state_->session->client_capabilities();
+    const auto* elicitation = capability(caps, "elicitation");
+    // 2025-11-25: an empty elicitation object means form mode; a client that lists modes
+    // must list "form".
+    if (!elicitation ||
+        (!elicitation->empty() && !elicitation->contains("form") && elicitation->contains("url")))
+        return ClientRequestError::capability_missing;
+    json::object params{{"message", std::move(message)},
+                        {"requestedSchema", std::move(requested_schema)}};
+    if (pr::features_of(state_->session->protocol_version()).url_elicitation)
+        params["mode"] = "form";
+    return to_elicit_result(request("elicitation/create", std::move(params)));
+}
+
+result<ElicitResult> Context::elicit_url(std::string message, std::string url,
+                                         std::string elicitation_id) {
+    auto caps = state_->session->client_capabilities();
+    const auto* elicitation = capability(caps, "elicitation");
+    if (!elicitation || !elicitation->contains("url") ||
+        !pr::features_of(state_->session->protocol_version()).url_elicitation)
+        return ClientRequestError::capability_missing;
+    return to_elicit_result(
+        request("elicitation/create", json::object{{"mode", "url"},
+                                                   {"message", std::move(message)},
+                                                   {"url", std::move(url)},
+                                                   {"elicitationId", std::move(elicitation_id)}}));
+}
+
+result<json::array> Context::list_roots() {
+    if (!capability(state_->session->client_capabilities(), "roots"))
+        return ClientRequestError::capability_missing;
+    auto answer = request("roots/list", {});
+    if (!answer) return answer.error();
+    if (const auto* roots = answer->if_contains("roots"); roots && roots->is_array())
+        return roots->get_array();
+    return json::array{};
+}
+
+}  // namespace warden

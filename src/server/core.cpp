@@ -1,0 +1,92 @@
+#include "server/core.hpp"
+
+#include "protocol/jsonrpc.hpp"
+#include "server/session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace warden::server {
+
+namespace {
+
+std::string os_user() {
+    if (const char* user = std::getenv("USER"); user && *user) return user;
+    if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
+    return "local";
+}
+
+}  // namespace
+
+ServerCore::ServerCore(ServerInfo info, ServerOptions options)
+    : info_(std::move(info)),
+      options_(std::move(options)),
+      local_user_id_(options_.local_user_id.empty() ? os_user() : options_.local_user_id),
+      pool_(std::make_unique<boost::asio::thread_pool>(
+          std::max<std::size_t>(1, options_.worker_threads))) {
+    registry_.on_change([this](RegistryKind kind) { on_registry_change(kind); });
+}
+
+ServerCore::~ServerCore() {
+    shutdown();
+}
+
+void ServerCore::post(std::function<void()> job) {
+    boost::asio::post(*pool_, std::move(job));
+}
+
+std::shared_ptr<Session> ServerCore::create_session(std::string id) {
+    auto session = std::make_shared<Session>(weak_from_this(), std::move(id));
+    std::lock_guard lock(sessions_mutex_);
+    std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
+    sessions_.push_back(session);
+    return session;
+}
+
+void ServerCore::notify_resource_updated(std::string_view uri) {
+    auto message =
+        protocol::make_notification("notifications/resources/updated", json::object{{"uri", uri}});
+    broadcast([&](Session& s) { return s.is_subscribed(uri); }, message);
+}
+
+void ServerCore::broadcast(const std::function<bool(Session&)>& wanted,
+                           const json::object& message) {
+    std::vector<std::shared_ptr<Session>> targets;
+    {
+        std::lock_guard lock(sessions_mutex_);
+        for (const auto& weak : sessions_)
+            if (auto s = weak.lock()) targets.push_back(std::move(s));
+    }
+    for (auto& s : targets)
+        if (wanted(*s)) s->send_standalone(message);
+}
+
+void ServerCore::on_registry_change(RegistryKind kind) {
+    std::string_view method = kind == RegistryKind::tools ? "notifications/tools/list_changed"
+                              : kind == RegistryKind::resources
+                                  ? "notifications/resources/list_changed"
+                                  : "notifications/prompts/list_changed";
+    broadcast([](Session&) { return true; }, protocol::make_notification(method, {}));
+}
+
+void ServerCore::shutdown() {
+    std::call_once(shutdown_once_, [this] {
+        std::vector<std::shared_ptr<Session>> live;
+        {
+            std::lock_guard lock(sessions_mutex_);
+            for (const auto& weak : sessions_)
+                if (auto s = weak.lock()) live.push_back(std::move(s));
+        }
+        // Cancelling wakes handlers blocked on client answers so the pool can drain.
+        for (auto& s : live) s->close();
+        pool_->join();
+    });
+}
+
+}  // namespace warden::server

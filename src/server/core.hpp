@@ -1,0 +1,67 @@
+#pragma once
+// The server core: what the server offers (registry), its worker pool, and its live
+// sessions (for list_changed and resources/updated broadcasts). Transport-agnostic.
+
+#include "server/registry.hpp"
+
+#include <warden/options.hpp>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace boost::asio {
+class thread_pool;
+}
+
+namespace warden::server {
+
+class Session;
+
+/// Decides whether a principal may call a tool; returns the missing scopes (empty: allowed).
+using ToolAuthorizer = std::function<std::vector<std::string>(const Tool&, const Principal*)>;
+
+class ServerCore : public std::enable_shared_from_this<ServerCore> {
+  public:
+    ServerCore(ServerInfo info, ServerOptions options);
+    ~ServerCore();
+    ServerCore(const ServerCore&) = delete;
+    ServerCore& operator=(const ServerCore&) = delete;
+
+    const ServerInfo& info() const { return info_; }
+    const ServerOptions& options() const { return options_; }
+    Registry& registry() { return registry_; }
+
+    /// Runs `job` on the worker pool (never on the caller's thread).
+    void post(std::function<void()> job);
+
+    /// A new session with the given id (empty for stdio / stateless), tracked for broadcasts.
+    std::shared_ptr<Session> create_session(std::string id);
+
+    /// Sends notifications/resources/updated to every session subscribed to `uri`.
+    void notify_resource_updated(std::string_view uri);
+
+    /// Waits for running handlers to finish and stops the worker pool. Idempotent.
+    void shutdown();
+
+    /// The user id for calls without a principal.
+    const std::string& local_user_id() const { return local_user_id_; }
+
+  private:
+    void broadcast(const std::function<bool(Session&)>& wanted, const json::object& message);
+    void on_registry_change(RegistryKind kind);
+
+    ServerInfo info_;
+    ServerOptions options_;
+    std::string local_user_id_;
+    Registry registry_;
+    std::unique_ptr<boost::asio::thread_pool> pool_;
+    std::mutex sessions_mutex_;
+    std::vector<std::weak_ptr<Session>> sessions_;
+    std::once_flag shutdown_once_;
+};
+
+}  // namespace warden::server

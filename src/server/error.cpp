@@ -1,0 +1,38 @@
+#include <warden/error.hpp>
+
+#include <string>
+
+namespace warden {
+
+namespace {
+
+class ClientRequestCategory final : public boost::system::error_category {
+  public:
+    const char* name() const noexcept override { return "warden.client_request"; }
+    std::string message(int ev) const override {
+        switch (static_cast<ClientRequestError>(ev)) {
+            case ClientRequestError::capability_missing:
+                return "the client did not declare the capability this request needs";
+            case ClientRequestError::timeout:
+                return "the client did not answer in time";
+            case ClientRequestError::cancelled:
+                return "the call was cancelled while waiting for the client";
+            case ClientRequestError::rejected:
+                return "the client answered with an error";
+            case ClientRequestError::session_closed:
+                return "the session closed before the client answered";
+            case ClientRequestError::not_deliverable:
+                return "this transport cannot carry requests to the client";
+        }
+        return "unknown client request error";
+    }
+};
+
+}  // namespace
+
+const boost::system::error_category& client_request_category() noexcept {
+    static const ClientRequestCategory category;
+    return category;
+}
+
+}  // namespace warden

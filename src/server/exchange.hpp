@@ -1,0 +1,26 @@
+#pragma once
+// The transport's side of one incoming message: where replies and related messages go.
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+namespace warden::server {
+
+namespace json = boost::json;
+
+/// Implemented by transports. For stdio every exchange writes to stdout; for HTTP an
+/// exchange is one POST, answered with JSON or an SSE stream. All calls are thread-safe.
+class Exchange {
+  public:
+    virtual ~Exchange() = default;
+    /// A notification or server-to-client request related to the request being handled
+    /// (progress, logging, sampling, elicitation).
+    virtual void send(json::object message) = 0;
+    /// The final response for the exchange (a response object, or an array for a batch).
+    /// Called at most once; nothing is sent after it.
+    virtual void complete(json::value response) = 0;
+    /// False when the client cannot answer server-to-client requests sent here.
+    virtual bool can_request() const { return true; }
+};
+
+}  // namespace warden::server

@@ -1,0 +1,27 @@
+#pragma once
+// MCP method handlers. Pure functions of the core's registry and the call; the session
+// decides where they run (inline for listings, on the worker pool for user code).
+
+#include "server/core.hpp"
+#include "server/session.hpp"
+
+namespace warden::server::methods {
+
+MethodResult list_tools(ServerCore& core, const Session& session, const json::object* params);
+MethodResult call_tool(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                       const json::object* params);
+
+MethodResult list_resources(ServerCore& core, const Session& session, const json::object* params);
+MethodResult list_resource_templates(ServerCore& core, const Session& session,
+                                     const json::object* params);
+MethodResult read_resource(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                           const json::object* params);
+
+MethodResult list_prompts(ServerCore& core, const Session& session, const json::object* params);
+MethodResult get_prompt(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                        const json::object* params);
+
+MethodResult complete(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                      const json::object* params);
+
+}  // namespace warden::server::methods

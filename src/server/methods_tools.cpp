@@ -1,0 +1,67 @@
+#include "server/methods.hpp"
+#include "server/pagination.hpp"
+#include "server/schema_check.hpp"
+#include "server/wire.hpp"
+
+#include <warden/context.hpp>
+
+#include <spdlog/spdlog.h>
+
+namespace warden::server::methods {
+
+namespace pr = warden::protocol;
+
+MethodResult list_tools(ServerCore& core, const Session& session, const json::object* params) {
+    auto tools = core.registry().tools();
+    auto page = page_for(params, tools.size(), core.options().page_size);
+    if (!page) return RpcError{pr::error_code::invalid_params, "Invalid params: bad cursor"};
+    auto features = pr::features_of(session.protocol_version());
+    json::array out;
+    out.reserve(page->end - page->begin);
+    for (std::size_t i = page->begin; i < page->end; ++i)
+        out.push_back(tool_to_json(*tools[i], features));
+    json::object result{{"tools", std::move(out)}};
+    if (page->next_cursor) result["nextCursor"] = *page->next_cursor;
+    return result;
+}
+
+MethodResult call_tool(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                       const json::object* params) {
+    const auto* name = params ? params->if_contains("name") : nullptr;
+    if (!name || !name->is_string())
+        return RpcError{pr::error_code::invalid_params, "Invalid params: name must be a string"};
+    auto tool = core.registry().find_tool(name->get_string());
+    if (!tool)
+        return RpcError{pr::error_code::invalid_params,
+                        "Unknown tool: " + std::string(name->get_string())};
+    auto features = pr::features_of(call->session->protocol_version());
+
+    // SEP-1303: argument problems are tool errors the model can read and correct, not
+    // protocol errors.
+    static const json::object kNoArguments;
+    const json::value* raw_args = params->if_contains("arguments");
+    if (raw_args && !raw_args->is_object() && !raw_args->is_null())
+        return tool_result_to_json(ToolResult::error("Invalid arguments: expected an object"),
+                                   features);
+    const json::object& args =
+        raw_args && raw_args->is_object() ? raw_args->get_object() : kNoArguments;
+    std::string problem =
+        tool->validate ? tool->validate(args) : check_against_schema(args, tool->input_schema);
+    if (!problem.empty())
+        return tool_result_to_json(ToolResult::error("Invalid arguments: " + problem), features);
+
+    Context ctx(call);
+    ToolResult result;
+    try {
+        result = tool->handler(args, ctx);
+    } catch (const std::exception& e) {
+        spdlog::warn("tool '{}' threw: {}", tool->name, e.what());
+        result = ToolResult::error("Tool '" + tool->name + "' failed: " + e.what());
+    } catch (...) {
+        spdlog::warn("tool '{}' threw a non-exception", tool->name);
+        result = ToolResult::error("Tool '" + tool->name + "' failed with an unknown error");
+    }
+    return tool_result_to_json(result, features);
+}
+
+}  // namespace warden::server::methods

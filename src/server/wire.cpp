@@ -1,0 +1,132 @@
+#include "server/wire.hpp"
+
+namespace warden::server {
+
+namespace {
+
+void put_if(json::object& out, std::string_view key, const std::string& value) {
+    if (!value.empty()) out[key] = value;
+}
+
+void put_icons(json::object& out, const std::vector<Icon>& icons,
+               const protocol::Features& features) {
+    if (features.icons_and_urls && !icons.empty()) out["icons"] = icons_to_json(icons);
+}
+
+void put_meta(json::object& out, const json::object& meta) {
+    if (!meta.empty()) out["_meta"] = meta;
+}
+
+}  // namespace
+
+json::array icons_to_json(const std::vector<Icon>& icons) {
+    json::array out;
+    for (const auto& icon : icons) {
+        json::object i{{"src", icon.src}};
+        put_if(i, "mimeType", icon.mime_type);
+        if (!icon.sizes.empty()) {
+            json::array sizes;
+            for (const auto& s : icon.sizes) sizes.emplace_back(s);
+            i["sizes"] = std::move(sizes);
+        }
+        put_if(i, "theme", icon.theme);
+        out.push_back(std::move(i));
+    }
+    return out;
+}
+
+json::object initialize_result(const ServerInfo& info, std::string_view version) {
+    auto features = protocol::features_of(version);
+    json::object server_info{{"name", info.name}, {"version", info.version}};
+    if (features.structured_content) put_if(server_info, "title", info.title);
+    if (features.icons_and_urls) {
+        put_if(server_info, "description", info.description);
+        put_if(server_info, "websiteUrl", info.website_url);
+        put_icons(server_info, info.icons, features);
+    }
+    json::object capabilities{
+        {"tools", {{"listChanged", true}}},
+        {"resources", {{"subscribe", true}, {"listChanged", true}}},
+        {"prompts", {{"listChanged", true}}},
+        {"logging", json::object{}},
+    };
+    if (version >= protocol::kVersion2025_03_26) capabilities["completions"] = json::object{};
+    json::object result{{"protocolVersion", version},
+                        {"capabilities", std::move(capabilities)},
+                        {"serverInfo", std::move(server_info)}};
+    put_if(result, "instructions", info.instructions);
+    return result;
+}
+
+json::object tool_to_json(const Tool& tool, const protocol::Features& features) {
+    json::object out{{"name", tool.name}};
+    if (features.structured_content) put_if(out, "title", tool.title);
+    put_if(out, "description", tool.description);
+    out["inputSchema"] = tool.input_schema;
+    if (features.structured_content && tool.output_schema)
+        out["outputSchema"] = *tool.output_schema;
+    if (features.tool_annotations) {
+        const auto& a = tool.annotations;
+        json::object annotations;
+        put_if(annotations, "title", a.title);
+        if (a.read_only) annotations["readOnlyHint"] = *a.read_only;
+        if (a.destructive) annotations["destructiveHint"] = *a.destructive;
+        if (a.idempotent) annotations["idempotentHint"] = *a.idempotent;
+        if (a.open_world) annotations["openWorldHint"] = *a.open_world;
+        if (!annotations.empty()) out["annotations"] = std::move(annotations);
+    }
+    put_icons(out, tool.icons, features);
+    put_meta(out, tool.meta);
+    return out;
+}
+
+json::object resource_to_json(const Resource& r, const protocol::Features& features) {
+    json::object out{{"uri", r.uri}, {"name", r.name}};
+    if (features.structured_content) put_if(out, "title", r.title);
+    put_if(out, "description", r.description);
+    put_if(out, "mimeType", r.mime_type);
+    if (r.size) out["size"] = *r.size;
+    if (!r.annotations.empty()) out["annotations"] = r.annotations;
+    put_icons(out, r.icons, features);
+    put_meta(out, r.meta);
+    return out;
+}
+
+json::object template_to_json(const ResourceTemplate& t, const protocol::Features& features) {
+    json::object out{{"uriTemplate", t.uri_template}, {"name", t.name}};
+    if (features.structured_content) put_if(out, "title", t.title);
+    put_if(out, "description", t.description);
+    put_if(out, "mimeType", t.mime_type);
+    if (!t.annotations.empty()) out["annotations"] = t.annotations;
+    put_icons(out, t.icons, features);
+    put_meta(out, t.meta);
+    return out;
+}
+
+json::object prompt_to_json(const Prompt& p, const protocol::Features& features) {
+    json::object out{{"name", p.name}};
+    if (features.structured_content) put_if(out, "title", p.title);
+    put_if(out, "description", p.description);
+    if (!p.arguments.empty()) {
+        json::array args;
+        for (const auto& a : p.arguments) {
+            json::object arg{{"name", a.name}};
+            if (features.structured_content) put_if(arg, "title", a.title);
+            put_if(arg, "description", a.description);
+            arg["required"] = a.required;
+            args.push_back(std::move(arg));
+        }
+        out["arguments"] = std::move(args);
+    }
+    put_icons(out, p.icons, features);
+    put_meta(out, p.meta);
+    return out;
+}
+
+json::object tool_result_to_json(const ToolResult& result, const protocol::Features& features) {
+    json::object out = result.to_json();
+    if (!features.structured_content) out.erase("structuredContent");
+    return out;
+}
+
+}  // namespace warden::server

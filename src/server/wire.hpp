@@ -1,0 +1,24 @@
+#pragma once
+// Wire forms of what the server offers, shaped by the negotiated protocol version.
+
+#include "protocol/versions.hpp"
+
+#include <warden/definitions.hpp>
+#include <warden/options.hpp>
+
+#include <boost/json/object.hpp>
+
+namespace warden::server {
+
+namespace json = boost::json;
+
+json::object initialize_result(const ServerInfo& info, std::string_view version);
+json::object tool_to_json(const Tool& tool, const protocol::Features& features);
+json::object resource_to_json(const Resource& resource, const protocol::Features& features);
+json::object template_to_json(const ResourceTemplate& t, const protocol::Features& features);
+json::object prompt_to_json(const Prompt& prompt, const protocol::Features& features);
+json::array icons_to_json(const std::vector<Icon>& icons);
+/// A tool result for the version: structuredContent is left out before 2025-06-18.
+json::object tool_result_to_json(const ToolResult& result, const protocol::Features& features);
+
+}  // namespace warden::server
