@@ -42,16 +42,16 @@ class Content {
 
   private:
     explicit Content(json::object v) : value_(std::move(v)) {}
-    json::object value_;
+    json::object value_{};
 };
 
 /// The result of `tools/call`. `is_error` results are shown to the model, not raised as
 /// protocol errors (MCP: tool execution errors are reported inside the result).
 struct ToolResult {
-    std::vector<Content> content;
+    std::vector<Content> content{};
     std::optional<json::value> structured;  ///< structuredContent (an object)
     bool is_error = false;
-    json::object meta;  ///< `_meta`
+    json::object meta{};  ///< `_meta`
 
     /// A successful result with one text block.
     static ToolResult text(std::string text);

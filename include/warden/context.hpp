@@ -32,8 +32,8 @@ struct CallState;
 
 /// The user's answer to an elicitation.
 struct ElicitResult {
-    std::string action;    ///< "accept", "decline" or "cancel"
-    json::object content;  ///< the submitted form values when accepted
+    std::string action{};    ///< "accept", "decline" or "cancel"
+    json::object content{};  ///< the submitted form values when accepted
 };
 
 /// Handed to every handler for the duration of one request. Thread-safe: a handler may
@@ -92,7 +92,7 @@ class Context {
     detail::CallState& state() { return *state_; }
 
   private:
-    std::shared_ptr<detail::CallState> state_;
+    std::shared_ptr<detail::CallState> state_{};
 };
 
 }  // namespace warden

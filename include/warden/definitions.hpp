@@ -19,19 +19,19 @@ namespace json = boost::json;
 
 /// An icon for a tool, resource, prompt or the server (MCP 2025-11-25).
 struct Icon {
-    std::string src;
-    std::string mime_type;
-    std::vector<std::string> sizes;
-    std::string theme;  ///< "light", "dark" or empty
+    std::string src{};
+    std::string mime_type{};
+    std::vector<std::string> sizes{};
+    std::string theme{};  ///< "light", "dark" or empty
 };
 
 /// Behaviour hints for clients (MCP ToolAnnotations). Unset hints are not sent.
 struct ToolAnnotations {
-    std::string title;
-    std::optional<bool> read_only;
-    std::optional<bool> destructive;
-    std::optional<bool> idempotent;
-    std::optional<bool> open_world;
+    std::string title{};
+    std::optional<bool> read_only{};
+    std::optional<bool> destructive{};
+    std::optional<bool> idempotent{};
+    std::optional<bool> open_world{};
 };
 
 /// A tool handler: validated arguments in, result out. Runs on the worker pool.
@@ -39,28 +39,28 @@ using ToolHandler = std::function<ToolResult(const json::object& arguments, Cont
 
 /// A tool as the server core stores it.
 struct Tool {
-    std::string name;
-    std::string description;
-    std::string title;
+    std::string name{};
+    std::string description{};
+    std::string title{};
     json::object input_schema{{"type", "object"}};
-    std::optional<json::object> output_schema;
-    ToolAnnotations annotations;
-    std::vector<Icon> icons;
-    json::object meta;
+    std::optional<json::object> output_schema{};
+    ToolAnnotations annotations{};
+    std::vector<Icon> icons{};
+    json::object meta{};
     /// Scopes the caller's token must carry to call this tool (server-level auth).
-    std::vector<std::string> required_scopes;
+    std::vector<std::string> required_scopes{};
     /// Checks arguments before the handler runs; returns an error message or empty.
-    std::function<std::string(const json::object& arguments)> validate;
-    ToolHandler handler;
+    std::function<std::string(const json::object& arguments)> validate{};
+    ToolHandler handler{};
 };
 
 /// One item of `resources/read` contents: text or base64 blob.
 struct ResourceContents {
-    std::string uri;
-    std::string mime_type;
-    std::optional<std::string> text;
-    std::optional<std::string> blob;  ///< base64
-    json::object meta;
+    std::string uri{};
+    std::string mime_type{};
+    std::optional<std::string> text{};
+    std::optional<std::string> blob{};  ///< base64
+    json::object meta{};
 
     static ResourceContents of_text(std::string uri, std::string text,
                                     std::string mime_type = "text/plain");
@@ -73,16 +73,16 @@ using ResourceReader = std::function<std::vector<ResourceContents>(Context& ctx)
 
 /// A resource with a fixed URI.
 struct Resource {
-    std::string uri;
-    std::string name;
-    std::string title;
-    std::string description;
-    std::string mime_type;
-    std::optional<std::int64_t> size;
-    std::vector<Icon> icons;
-    json::object annotations;
-    json::object meta;
-    ResourceReader read;
+    std::string uri{};
+    std::string name{};
+    std::string title{};
+    std::string description{};
+    std::string mime_type{};
+    std::optional<std::int64_t> size{};
+    std::vector<Icon> icons{};
+    json::object annotations{};
+    json::object meta{};
+    ResourceReader read{};
 };
 
 /// Suggests values for an argument being typed: the partial value and the other
@@ -97,33 +97,33 @@ using TemplateReader = std::function<std::vector<ResourceContents>(
 
 /// A family of resources addressed by an RFC 6570 level-1 URI template.
 struct ResourceTemplate {
-    std::string uri_template;
-    std::string name;
-    std::string title;
-    std::string description;
-    std::string mime_type;
-    std::vector<Icon> icons;
-    json::object annotations;
-    json::object meta;
-    TemplateReader read;
-    std::map<std::string, Completer> completions;  ///< per template variable
+    std::string uri_template{};
+    std::string name{};
+    std::string title{};
+    std::string description{};
+    std::string mime_type{};
+    std::vector<Icon> icons{};
+    json::object annotations{};
+    json::object meta{};
+    TemplateReader read{};
+    std::map<std::string, Completer> completions{};  ///< per template variable
 };
 
 struct PromptArgument {
-    std::string name;
-    std::string description;
+    std::string name{};
+    std::string description{};
     bool required = false;
-    std::string title;
+    std::string title{};
 };
 
 struct PromptMessage {
-    std::string role;  ///< "user" or "assistant"
-    Content content;
+    std::string role{};  ///< "user" or "assistant"
+    Content content = Content::text({});
 };
 
 struct PromptResult {
-    std::string description;
-    std::vector<PromptMessage> messages;
+    std::string description{};
+    std::vector<PromptMessage> messages{};
     json::object to_json() const;
 };
 
@@ -131,14 +131,14 @@ using PromptHandler =
     std::function<PromptResult(const std::map<std::string, std::string>& arguments, Context&)>;
 
 struct Prompt {
-    std::string name;
-    std::string description;
-    std::string title;
-    std::vector<PromptArgument> arguments;
-    std::vector<Icon> icons;
-    json::object meta;
-    PromptHandler get;
-    std::map<std::string, Completer> completions;  ///< per argument
+    std::string name{};
+    std::string description{};
+    std::string title{};
+    std::vector<PromptArgument> arguments{};
+    std::vector<Icon> icons{};
+    json::object meta{};
+    PromptHandler get{};
+    std::map<std::string, Completer> completions{};  ///< per argument
 };
 
 }  // namespace warden

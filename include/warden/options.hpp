@@ -12,13 +12,13 @@ namespace warden {
 
 /// Sent to clients in the `initialize` result (`serverInfo` and `instructions`).
 struct ServerInfo {
-    std::string name;
-    std::string version;
-    std::string title;
-    std::string description;   ///< sent from 2025-11-25 on
-    std::string website_url;   ///< sent from 2025-11-25 on
-    std::vector<Icon> icons;   ///< sent from 2025-11-25 on
-    std::string instructions;  ///< how to use this server, for the model
+    std::string name{};
+    std::string version{};
+    std::string title{};
+    std::string description{};   ///< sent from 2025-11-25 on
+    std::string website_url{};   ///< sent from 2025-11-25 on
+    std::vector<Icon> icons{};   ///< sent from 2025-11-25 on
+    std::string instructions{};  ///< how to use this server, for the model
 };
 
 /// Tunables of the server core. The defaults suit most servers.
@@ -30,7 +30,7 @@ struct ServerOptions {
     /// How long a server-to-client request (sampling, elicitation, roots) waits.
     std::chrono::milliseconds client_request_timeout{std::chrono::seconds(120)};
     /// The user id of calls without a principal (stdio); empty means the OS user.
-    std::string local_user_id;
+    std::string local_user_id{};
 };
 
 }  // namespace warden

@@ -38,7 +38,20 @@ ServerCore::~ServerCore() {
 }
 
 void ServerCore::post(std::function<void()> job) {
-    boost::asio::post(*pool_, std::move(job));
+    {
+        std::lock_guard lock(jobs_mutex_);
+        ++jobs_;
+    }
+    boost::asio::post(*pool_, [this, job = std::move(job)] {
+        job();
+        std::lock_guard lock(jobs_mutex_);
+        if (--jobs_ == 0) jobs_idle_.notify_all();
+    });
+}
+
+bool ServerCore::wait_idle(std::chrono::milliseconds limit) {
+    std::unique_lock lock(jobs_mutex_);
+    return jobs_idle_.wait_for(lock, limit, [this] { return jobs_ == 0; });
 }
 
 std::shared_ptr<Session> ServerCore::create_session(std::string id) {

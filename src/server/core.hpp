@@ -6,6 +6,8 @@
 
 #include <warden/options.hpp>
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -44,7 +46,10 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     /// Sends notifications/resources/updated to every session subscribed to `uri`.
     void notify_resource_updated(std::string_view uri);
 
-    /// Waits for running handlers to finish and stops the worker pool. Idempotent.
+    /// Waits until no handler is queued or running, at most `limit`. True when idle.
+    bool wait_idle(std::chrono::milliseconds limit);
+
+    /// Cancels what runs, waits for handlers to finish and stops the pool. Idempotent.
     void shutdown();
 
     /// The user id for calls without a principal.
@@ -62,6 +67,9 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     std::mutex sessions_mutex_;
     std::vector<std::weak_ptr<Session>> sessions_;
     std::once_flag shutdown_once_;
+    std::mutex jobs_mutex_;
+    std::condition_variable jobs_idle_;
+    std::size_t jobs_ = 0;
 };
 
 }  // namespace warden::server

@@ -335,6 +335,18 @@ void Session::send_standalone(json::object message) {
     if (out) out->send(std::move(message));
 }
 
+namespace {
+void fail_all(std::map<std::string, std::shared_ptr<PendingRequest>>& pending) {
+    for (auto& [key, p] : pending) {
+        std::lock_guard lock(p->mutex);
+        p->done = true;
+        p->is_error = true;
+        p->payload = {{"code", pr::error_code::internal_error}, {"message", "session closed"}};
+        p->done_cv.notify_all();
+    }
+}
+}  // namespace
+
 void Session::close() {
     std::map<std::string, std::shared_ptr<detail::CallState>> calls;
     std::map<std::string, std::shared_ptr<PendingRequest>> pending;
@@ -346,13 +358,17 @@ void Session::close() {
         standalone_.reset();
     }
     for (auto& [key, call] : calls) call->cancelled = true;
-    for (auto& [key, p] : pending) {
-        std::lock_guard lock(p->mutex);
-        p->done = true;
-        p->is_error = true;
-        p->payload = {{"code", pr::error_code::internal_error}, {"message", "session closed"}};
-        p->done_cv.notify_all();
+    fail_all(pending);
+}
+
+void Session::end_input() {
+    std::map<std::string, std::shared_ptr<PendingRequest>> pending;
+    {
+        std::lock_guard lock(mutex_);
+        input_ended_ = true;
+        pending.swap(pending_);
     }
+    fail_all(pending);
 }
 
 bool Session::closed() const {
@@ -399,7 +415,7 @@ std::shared_ptr<PendingRequest> Session::send_client_request(Exchange& exchange,
     json::value id;
     {
         std::lock_guard lock(mutex_);
-        if (closed_) return nullptr;
+        if (closed_ || input_ended_) return nullptr;
         // String ids in their own namespace so they never collide with the client's.
         id = json::value("warden-" + std::to_string(next_request_id_++));
         key_out = pr::id_key(id);

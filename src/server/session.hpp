@@ -62,6 +62,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
     /// Ends the session: cancels calls in flight and fails pending client requests.
     void close();
+    /// The client can send nothing more: fails pending client requests, lets calls finish.
+    void end_input();
     bool closed() const;
 
     /// For stateless HTTP: treat the session as initialized at `version` without a handshake.
@@ -102,6 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
     mutable std::mutex mutex_;
     bool initialize_seen_ = false;
     bool closed_ = false;
+    bool input_ended_ = false;
     std::string version_;
     json::object client_capabilities_;
     json::object client_info_;

@@ -1,0 +1,91 @@
+// The Warden quickstart: a small MCP server with a few tools, a resource and a prompt.
+// Run it with `build/bin/warden-quickstart` (stdio) or add `--transport http`.
+#include <warden/warden.hpp>
+
+#include <boost/describe.hpp>
+
+#include <chrono>
+#include <thread>
+
+// Tool arguments are plain structs. Boost.Describe lists the fields; Warden turns them
+// into the tool's JSON Schema and validates what the client sends before your code runs.
+struct EchoArgs {
+    std::string text;
+    static constexpr std::pair<std::string_view, std::string_view> field_docs[] = {
+        {"text", "The text to send back"}};
+};
+BOOST_DESCRIBE_STRUCT(EchoArgs, (), (text))
+
+enum class Unit { celsius, fahrenheit };
+BOOST_DESCRIBE_ENUM(Unit, celsius, fahrenheit)
+
+struct ConvertArgs {
+    double value;
+    Unit to;
+};
+BOOST_DESCRIBE_STRUCT(ConvertArgs, (), (value, to))
+
+// A struct returned from a tool becomes structured content with an output schema.
+struct Temperature {
+    double value;
+    Unit unit;
+};
+BOOST_DESCRIBE_STRUCT(Temperature, (), (value, unit))
+
+struct CountdownArgs {
+    int from;
+    std::optional<int> delay_ms;  // optional fields are not required in the schema
+};
+BOOST_DESCRIBE_STRUCT(CountdownArgs, (), (from, delay_ms))
+
+int main(int argc, char** argv) {
+    warden::App app({.name = "warden-quickstart",
+                     .version = "0.1.0",
+                     .title = "Warden quickstart",
+                     .instructions = "Tools: echo, convert_temperature, countdown."});
+
+    app.tool("echo", "Echo the given text back", [](const EchoArgs& args) { return args.text; });
+
+    app.tool("convert_temperature", "Convert a temperature to celsius or fahrenheit",
+             [](const ConvertArgs& args) {
+                 return args.to == Unit::fahrenheit
+                            ? Temperature{args.value * 9 / 5 + 32, Unit::fahrenheit}
+                            : Temperature{(args.value - 32) * 5 / 9, Unit::celsius};
+             });
+
+    // Handlers run on a worker pool, so blocking is fine; the Context reports progress,
+    // logs to the client, and tells the handler when the client cancelled.
+    app.tool(
+        "countdown", "Count down to zero, reporting progress",
+        [](const CountdownArgs& args, warden::Context& ctx) {
+            for (int i = args.from; i > 0; --i) {
+                if (ctx.cancelled()) return warden::ToolResult::error("cancelled");
+                ctx.progress(args.from - i, args.from, std::to_string(i) + "...");
+                std::this_thread::sleep_for(std::chrono::milliseconds(args.delay_ms.value_or(100)));
+            }
+            ctx.info("liftoff");
+            return warden::ToolResult::text("liftoff");
+        });
+
+    app.add_resource(
+        {.uri = "quickstart://readme",
+         .name = "readme",
+         .description = "What this server is",
+         .mime_type = "text/markdown",
+         .read = [](warden::Context&) {
+             return std::vector{warden::ResourceContents::of_text(
+                 "quickstart://readme", "# Quickstart\nA tiny Warden server.", "text/markdown")};
+         }});
+
+    app.add_prompt(
+        {.name = "greet",
+         .description = "Write a greeting for someone",
+         .arguments = {{.name = "name", .description = "Who to greet", .required = true}},
+         .get = [](const std::map<std::string, std::string>& args, warden::Context&) {
+             return warden::PromptResult{
+                 .messages = {{"user", warden::Content::text("Write a short greeting for " +
+                                                             args.at("name"))}}};
+         }});
+
+    return app.run(argc, argv);
+}

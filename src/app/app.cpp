@@ -1,0 +1,93 @@
+#include <warden/app.hpp>
+
+#include "server/core.hpp"
+#include "transport/stdio/stdio_transport.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+namespace warden {
+
+App::App(ServerInfo info, ServerOptions options)
+    : core_(std::make_shared<server::ServerCore>(std::move(info), std::move(options))) {}
+
+App::~App() {
+    core_->shutdown();
+}
+
+App& App::add_tool(Tool tool) {
+    core_->registry().add(std::move(tool));
+    return *this;
+}
+
+App& App::add_resource(Resource resource) {
+    core_->registry().add(std::move(resource));
+    return *this;
+}
+
+App& App::add_resource_template(ResourceTemplate resource_template) {
+    core_->registry().add(std::move(resource_template));
+    return *this;
+}
+
+App& App::add_prompt(Prompt prompt) {
+    core_->registry().add(std::move(prompt));
+    return *this;
+}
+
+bool App::remove_tool(std::string_view name) {
+    return core_->registry().remove_tool(name);
+}
+bool App::remove_resource(std::string_view uri) {
+    return core_->registry().remove_resource(uri);
+}
+bool App::remove_prompt(std::string_view name) {
+    return core_->registry().remove_prompt(name);
+}
+
+void App::notify_resource_updated(std::string_view uri) {
+    core_->notify_resource_updated(uri);
+}
+
+int App::run(int argc, char** argv) {
+    RunOptions options;
+    CLI::App cli{core_->info().title.empty() ? core_->info().name : core_->info().title};
+    std::string transport = "stdio";
+    cli.add_option("--transport", transport, "stdio or http")
+        ->check(CLI::IsMember({"stdio", "http"}))
+        ->capture_default_str();
+    cli.add_option("--host", options.host, "address to listen on (http)")->capture_default_str();
+    cli.add_option("--port", options.port, "port to listen on (http)")->capture_default_str();
+    cli.add_flag("--stateless", options.stateless, "HTTP without sessions");
+    cli.add_option("--log-level", options.log_level, "trace, debug, info, warn, error, off")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+        ->capture_default_str();
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e);
+    }
+    options.transport =
+        transport == "http" ? RunOptions::Transport::http : RunOptions::Transport::stdio;
+    return serve(options);
+}
+
+int App::serve(const RunOptions& options) {
+    // Logs go to stderr whatever the transport: stdout belongs to the protocol on stdio.
+    auto logger = spdlog::get("warden");
+    if (!logger) logger = spdlog::stderr_color_mt("warden");
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(spdlog::level::from_str(options.log_level));
+
+    if (options.transport == RunOptions::Transport::stdio) {
+        spdlog::info("{} {} serving MCP over stdio", core_->info().name, core_->info().version);
+        int code = transport::serve_stdio(core_);
+        core_->shutdown();
+        return code;
+    }
+    spdlog::error("the HTTP transport is not built into this version");
+    return 2;
+}
+
+}  // namespace warden
