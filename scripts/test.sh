@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Sets up, builds, and runs every test: unit tests (ctest), end-to-end tests with the
+# official TypeScript SDK client, and the official conformance suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+scripts/build.sh default
+
+status=0
+step() {
+    echo
+    echo "=== $1"
+    shift
+    if ! "$@"; then
+        echo "=== FAILED: $*"
+        status=1
+    fi
+}
+
+step "unit and CLI tests (ctest)" ctest --preset default -j "$(nproc)"
+if ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
+    step "end-to-end tests (node:test + @modelcontextprotocol/sdk)" \
+        node_modules/.bin/node --test --test-concurrency=1 tests/e2e/
+fi
+for extra in scripts/test-*.sh; do
+    [ -x "$extra" ] && step "$extra" "$extra"
+done
+exit $status
