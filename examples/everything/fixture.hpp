@@ -6,7 +6,10 @@
 #include <warden/warden.hpp>
 
 #include <atomic>
+#include <initializer_list>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace everything {
 
@@ -19,6 +22,15 @@ inline constexpr std::string_view kTestAudioBase64 =
     "UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=";
 
 inline constexpr std::string_view kWatchedResourceUri = "test://watched-resource";
+
+/// Completion candidates, in order, that start with what was typed so far.
+inline std::vector<std::string> starting_with(std::string_view partial,
+                                              std::initializer_list<std::string_view> candidates) {
+    std::vector<std::string> out;
+    for (auto c : candidates)
+        if (c.starts_with(partial)) out.emplace_back(c);
+    return out;
+}
 
 /// Tools: test_simple_text ... test_reconnection, json_schema_2020_12_tool.
 void register_tools(warden::App& app);

@@ -9,14 +9,6 @@ using warden::Content;
 using warden::PromptResult;
 using Arguments = std::map<std::string, std::string>;
 
-std::vector<std::string> starting_with(std::string_view partial,
-                                       std::initializer_list<std::string_view> candidates) {
-    std::vector<std::string> out;
-    for (auto c : candidates)
-        if (c.starts_with(partial)) out.emplace_back(c);
-    return out;
-}
-
 }  // namespace
 
 void register_prompts(warden::App& app) {

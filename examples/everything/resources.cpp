@@ -5,20 +5,7 @@
 
 namespace everything {
 
-namespace {
-
 using warden::ResourceContents;
-
-// Candidates for a completion, in order, that start with what was typed so far.
-std::vector<std::string> starting_with(std::string_view partial,
-                                       std::initializer_list<std::string_view> candidates) {
-    std::vector<std::string> out;
-    for (auto c : candidates)
-        if (c.starts_with(partial)) out.emplace_back(c);
-    return out;
-}
-
-}  // namespace
 
 void register_resources(warden::App& app, const std::atomic<int>& watched_revision) {
     app.add_resource(

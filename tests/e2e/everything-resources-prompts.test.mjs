@@ -4,9 +4,7 @@ import assert from 'node:assert/strict';
 
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 
-import { connect, waitFor } from './helpers.mjs';
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+import { connect, waitFor, PNG_SIGNATURE } from './helpers.mjs';
 
 describe('warden-everything resources', () => {
   let peer;

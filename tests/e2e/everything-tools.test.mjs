@@ -8,7 +8,7 @@ import {
   LoggingMessageNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 
-import { connect } from './helpers.mjs';
+import { connect, PNG_SIGNATURE } from './helpers.mjs';
 
 const EXPECTED_TOOLS = [
   'json_schema_2020_12_tool',
@@ -26,8 +26,6 @@ const EXPECTED_TOOLS = [
   'test_tool_with_logging',
   'test_tool_with_progress',
 ];
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 describe('warden-everything tools', () => {
   let peer;

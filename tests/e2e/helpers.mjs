@@ -12,6 +12,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const binDir = path.resolve(repoRoot, process.env.WARDEN_BIN_DIR ?? 'build/bin');
 
+/** The first eight bytes of every PNG file. */
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 /** Absolute path of a binary built into WARDEN_BIN_DIR (default build/bin). */
 export function binary(name) {
   return path.join(binDir, name);
