@@ -33,7 +33,8 @@ Classified classify(const json::value& message) {
 
     const json::value* method = obj.if_contains("method");
     if (method) {
-        if (!method->is_string()) return invalid("\"method\" must be a string");
+        if (!method->is_string())
+            return invalid("\"method\" must be a string", id && valid_id(*id) ? id : nullptr);
         const json::value* params = obj.if_contains("params");
         if (params && !params->is_object())
             return invalid("\"params\" must be an object", id && valid_id(*id) ? id : nullptr);
