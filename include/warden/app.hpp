@@ -14,6 +14,7 @@
 #include <warden/content.hpp>
 #include <warden/context.hpp>
 #include <warden/definitions.hpp>
+#include <warden/http_options.hpp>
 #include <warden/options.hpp>
 #include <warden/tool.hpp>
 
@@ -32,9 +33,7 @@ class ServerCore;
 struct RunOptions {
     enum class Transport { stdio, http };
     Transport transport = Transport::stdio;
-    std::string host = "127.0.0.1";
-    unsigned short port = 8000;
-    bool stateless = false;
+    HttpOptions http{};  ///< host, port, stateless, limits, allowed hosts/origins
     std::string log_level = "info";
 };
 

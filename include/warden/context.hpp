@@ -69,6 +69,9 @@ class Context {
 
     /// Sends `notifications/progress` when the request carried a progress token.
     void progress(double progress, std::optional<double> total = {}, std::string_view message = {});
+    /// Closes the HTTP SSE stream carrying this request's messages; the client reconnects
+    /// with Last-Event-ID and gets what was sent meanwhile (SSE polling). No-op elsewhere.
+    void close_sse_stream();
     /// True once the client cancelled this request (or the session ended). Long-running
     /// handlers should check it and return early.
     bool cancelled() const noexcept;

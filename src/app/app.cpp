@@ -1,6 +1,8 @@
 #include <warden/app.hpp>
 
 #include "server/core.hpp"
+#include "transport/http/http_server.hpp"
+#include "transport/http/origin_policy.hpp"
 #include "transport/stdio/stdio_transport.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -57,9 +59,15 @@ int App::run(int argc, char** argv) {
     cli.add_option("--transport", transport, "stdio or http")
         ->check(CLI::IsMember({"stdio", "http"}))
         ->capture_default_str();
-    cli.add_option("--host", options.host, "address to listen on (http)")->capture_default_str();
-    cli.add_option("--port", options.port, "port to listen on (http)")->capture_default_str();
-    cli.add_flag("--stateless", options.stateless, "HTTP without sessions");
+    auto& http = options.http;
+    cli.add_option("--host", http.host, "address to listen on (http)")->capture_default_str();
+    cli.add_option("--port", http.port, "port to listen on (http; 0 picks a free one)")
+        ->capture_default_str();
+    cli.add_flag("--stateless", http.stateless, "HTTP without sessions");
+    cli.add_flag("--json-response", http.json_response, "HTTP: answer with JSON, never SSE");
+    cli.add_option("--allowed-host", http.allowed_hosts, "HTTP: accepted Host header (repeat)");
+    cli.add_option("--allowed-origin", http.allowed_origins,
+                   "HTTP: accepted Origin header (repeat)");
     cli.add_option("--log-level", options.log_level, "trace, debug, info, warn, error, off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
         ->capture_default_str();
@@ -86,8 +94,24 @@ int App::serve(const RunOptions& options) {
         core_->shutdown();
         return code;
     }
-    spdlog::error("the HTTP transport is not built into this version");
-    return 2;
+    transport::http::HttpServer server(core_, options.http);
+    if (auto ec = server.listen()) {
+        spdlog::error("cannot listen on {}:{}: {}", options.http.host, options.http.port,
+                      ec.message());
+        return 1;
+    }
+    const auto& h = options.http;
+    spdlog::info("{} {} serving MCP at http://{}:{}{}{}", core_->info().name,
+                 core_->info().version, h.host.find(':') != std::string::npos ? "[" + h.host + "]" : h.host,
+                 server.port(), h.endpoint, h.stateless ? " (stateless)" : "");
+    if (!transport::http::OriginPolicy::is_loopback_address(h.host))
+        spdlog::warn("!!! listening on a non-loopback address WITHOUT server-level auth: anyone "
+                     "who can reach {}:{} can call every tool. Configure MCP_RESOURCE_SERVER_* "
+                     "or bind to 127.0.0.1.",
+                     h.host, server.port());
+    int code = server.run();
+    core_->shutdown();
+    return code;
 }
 
 }  // namespace warden

@@ -85,6 +85,8 @@ void Context::progress(double progress, std::optional<double> total, std::string
     state_->exchange->send(pr::make_notification("notifications/progress", std::move(params)));
 }
 
+void Context::close_sse_stream() { state_->exchange->close_stream(); }
+
 bool Context::cancelled() const noexcept {
     return state_->cancelled.load();
 }

@@ -21,6 +21,9 @@ class Exchange {
     virtual void complete(json::value response) = 0;
     /// False when the client cannot answer server-to-client requests sent here.
     virtual bool can_request() const { return true; }
+    /// Ends the delivery channel now while the request goes on; the client reconnects and
+    /// resumes (SSE polling, SEP-1699). A no-op where there is no such channel.
+    virtual void close_stream() {}
 };
 
 }  // namespace warden::server

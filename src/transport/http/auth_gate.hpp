@@ -1,0 +1,43 @@
+#pragma once
+// The HTTP transport's hook for server-level auth: the resource server plugs in here.
+// Without a gate every request is anonymous.
+
+#include <warden/principal.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace warden::transport::http {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+/// The verdict on a request's credentials: a principal, or a challenge to send.
+struct AuthDecision {
+    std::shared_ptr<const Principal> principal;  ///< set when allowed
+    unsigned status = 0;                         ///< 0 when allowed; else 401, 403 or 503
+    std::string www_authenticate;                ///< the challenge header value
+    std::string body;                            ///< a JSON error body
+};
+
+class AuthGate {
+public:
+    virtual ~AuthGate() = default;
+    /// Validates the request's bearer token. Runs on an I/O thread and must not block:
+    /// network work (key fetches, introspection) is awaited.
+    virtual boost::asio::awaitable<AuthDecision> authenticate(const Request& request) = 0;
+    /// The 403 answer when `principal` lacks scopes a tool needs (RFC 6750 §3.1
+    /// insufficient_scope); `required` are the tool's scopes.
+    virtual AuthDecision insufficient_scope(const Principal& principal,
+                                            const std::vector<std::string>& required) = 0;
+    /// Answers the gate's own routes (protected resource metadata); nullopt otherwise.
+    virtual std::optional<Response> route(const Request& request) = 0;
+};
+
+}  // namespace warden::transport::http

@@ -1,0 +1,250 @@
+#include "transport/http/http_server.hpp"
+
+#include "protocol/versions.hpp"
+#include "transport/http/server_state.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace warden::transport::http {
+
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+}  // namespace
+
+HttpServer::Impl::Impl(std::shared_ptr<server::ServerCore> core_, HttpOptions options_,
+                       std::shared_ptr<AuthGate> auth_)
+    : core(std::move(core_)),
+      options(std::move(options_)),
+      auth(std::move(auth_)),
+      origins(options),
+      sessions(options.max_sessions) {}
+
+StreamSettings HttpServer::Impl::stream_settings(const server::Session* session) const {
+    StreamSettings s;
+    s.json_only = options.json_response;
+    s.can_request = !options.stateless;
+    // Priming events are a 2025-11-25 feature; older clients may not expect empty data.
+    s.priming = session && session->protocol_version() >= protocol::kVersion2025_11_25;
+    s.max_events = options.events_per_stream;
+    s.retry_ms = static_cast<std::uint64_t>(options.sse_retry.count());
+    return s;
+}
+
+net::awaitable<void> HttpServer::Impl::accept_loop() {
+    for (;;) {
+        // Each connection gets its own strand: its coroutine and the wake-ups posted by
+        // handler threads never run concurrently.
+        auto [ec, socket] = co_await acceptor->async_accept(net::make_strand(ioc),
+                                                            net::as_tuple(net::use_awaitable));
+        if (stopping) co_return;
+        if (ec) {
+            // Transient errors (EMFILE, ECONNABORTED) must not stop the listener.
+            if (ec == net::error::operation_aborted) co_return;
+            spdlog::warn("http: accept failed: {}", ec.message());
+            net::steady_timer pause(ioc, std::chrono::milliseconds(50));
+            co_await pause.async_wait(net::as_tuple(net::use_awaitable));
+            continue;
+        }
+        net::co_spawn(socket.get_executor(), serve_connection(std::move(socket)), net::detached);
+    }
+}
+
+net::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
+    auto self = shared_from_this();
+    struct Counted {
+        std::atomic<std::size_t>& n;
+        ~Counted() { --n; }
+    } counted{connections};
+    const bool over_limit = ++connections > options.max_connections;
+
+    Connection conn{beast::tcp_stream(std::move(socket)), {}};
+    bool first = true;
+    for (;;) {
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+        parser.body_limit(options.max_body_bytes);
+        conn.stream.expires_after(first ? options.read_timeout : options.keep_alive_timeout);
+        first = false;
+        // Headers must arrive within the keep-alive/read timeout; the body within the read
+        // timeout once headers are in.
+        auto [ec, n] = co_await bhttp::async_read_header(conn.stream, conn.buffer, parser,
+                                                         net::as_tuple(net::use_awaitable));
+        if (!ec && !parser.is_done()) {
+            conn.stream.expires_after(options.read_timeout);
+            std::tie(ec, n) = co_await bhttp::async_read(conn.stream, conn.buffer, parser,
+                                                         net::as_tuple(net::use_awaitable));
+        }
+        if (ec == bhttp::error::end_of_stream) break;  // a normal close (Beast #2637)
+        if (ec) {
+            Request stub;
+            stub.version(11);
+            stub.keep_alive(false);
+            if (ec == bhttp::error::body_limit) {
+                co_await write_response(
+                    conn,
+                    make_rpc_error(stub, 413, -32600, "Payload Too Large: the body exceeds the limit"),
+                    kWriteTimeout);
+            } else if (ec == bhttp::error::header_limit) {
+                co_await write_response(
+                    conn,
+                    make_response(stub, 431, {}, {}),
+                    kWriteTimeout);
+            } else if (ec != beast::error::timeout && ec != net::error::connection_reset &&
+                       ec != net::error::eof && ec != net::error::operation_aborted) {
+                co_await write_response(
+                    conn, make_rpc_error(stub, 400, -32600, "Bad Request: malformed HTTP"),
+                    kWriteTimeout);
+            }
+            break;
+        }
+        Request request = parser.release();
+        if (over_limit || stopping) {
+            Response busy = make_rpc_error(request, 503, -32603,
+                                           over_limit ? "Service Unavailable: too many connections"
+                                                      : "Service Unavailable: shutting down");
+            busy.keep_alive(false);
+            co_await write_response(conn, std::move(busy), kWriteTimeout);
+            break;
+        }
+        if (!co_await handle(conn, request)) break;
+    }
+    beast::error_code ignored;
+    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+net::awaitable<bool> HttpServer::Impl::handle(Connection& conn, Request& request) {
+    auto target = request.target();
+    auto path = target.substr(0, target.find('?'));
+
+    // DNS-rebinding protection comes first: a foreign Host or Origin learns nothing.
+    auto host = request[bhttp::field::host];
+    auto origin = request[bhttp::field::origin];
+    if (!origins.host_allowed(host) || !origins.origin_allowed(origin, host)) {
+        Response res = make_rpc_error(request, 403, -32600, "Forbidden: Host or Origin not allowed");
+        res.erase(bhttp::field::access_control_allow_origin);
+        co_return co_await write_response(conn, std::move(res), kWriteTimeout) &&
+            request.keep_alive();
+    }
+
+    if (path == "/healthz" && (request.method() == bhttp::verb::get ||
+                               request.method() == bhttp::verb::head)) {
+        co_return co_await write_response(conn, make_response(request, 200, R"({"status":"ok"})"),
+                                          kWriteTimeout) &&
+            request.keep_alive();
+    }
+    if (path == options.endpoint) {
+        bool keep = co_await handle_mcp(*this, conn, request);
+        co_return keep && request.keep_alive();
+    }
+    if (auth) {
+        if (auto res = auth->route(request)) {
+            add_cors_headers(request, *res);
+            co_return co_await write_response(conn, std::move(*res), kWriteTimeout) &&
+                request.keep_alive();
+        }
+    }
+    co_return co_await write_response(conn, make_rpc_error(request, 404, -32600, "Not Found"),
+                                      kWriteTimeout) &&
+        request.keep_alive();
+}
+
+net::awaitable<void> HttpServer::Impl::sweep_loop() {
+    net::steady_timer timer(ioc);
+    const auto period = std::clamp<std::chrono::milliseconds>(options.session_idle_timeout / 4,
+                                                              std::chrono::milliseconds(50),
+                                                              std::chrono::seconds(30));
+    while (!stopping) {
+        timer.expires_after(period);
+        co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+        if (auto n = sessions.sweep(options.session_idle_timeout))
+            spdlog::debug("http: expired {} idle session(s)", n);
+    }
+}
+
+void HttpServer::Impl::begin_shutdown() {
+    if (stopping.exchange(true)) return;
+    spdlog::info("http: shutting down: no new connections, finishing requests in flight");
+    net::post(ioc, [self = shared_from_this()] {
+        beast::error_code ignored;
+        if (self->acceptor) self->acceptor->close(ignored);
+    });
+    // Wait for handlers off the I/O threads, then end streams and stop.
+    std::thread([self = shared_from_this()] {
+        const auto deadline = std::chrono::steady_clock::now() + self->options.shutdown_grace;
+        self->core->wait_idle(self->options.shutdown_grace);
+        while (self->requests_in_flight > 0 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        self->sessions.close_all();
+        // Give writers a moment to finish their last chunks, then stop.
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        self->ioc.stop();
+    }).detach();
+}
+
+HttpServer::HttpServer(std::shared_ptr<server::ServerCore> core, HttpOptions options,
+                       std::shared_ptr<AuthGate> auth)
+    : impl_(std::make_shared<Impl>(std::move(core), std::move(options), std::move(auth))) {}
+
+HttpServer::~HttpServer() {
+    impl_->stopping = true;
+    impl_->ioc.stop();
+}
+
+boost::system::error_code HttpServer::listen() {
+    boost::system::error_code ec;
+    auto address = net::ip::make_address(impl_->options.host == "localhost"
+                                             ? std::string("127.0.0.1")
+                                             : impl_->options.host,
+                                         ec);
+    if (ec) return ec;
+    tcp::endpoint endpoint(address, impl_->options.port);
+    auto& acceptor = impl_->acceptor.emplace(impl_->ioc);
+    if (acceptor.open(endpoint.protocol(), ec)) return ec;
+    if (acceptor.set_option(net::socket_base::reuse_address(true), ec)) return ec;
+    if (acceptor.bind(endpoint, ec)) return ec;
+    if (acceptor.listen(net::socket_base::max_listen_connections, ec)) return ec;
+    return {};
+}
+
+unsigned short HttpServer::port() const {
+    boost::system::error_code ec;
+    return impl_->acceptor ? impl_->acceptor->local_endpoint(ec).port() : 0;
+}
+
+int HttpServer::run(bool handle_signals) {
+    auto& impl = *impl_;
+    std::optional<net::signal_set> signals;
+    if (handle_signals) {
+        signals.emplace(impl.ioc, SIGINT, SIGTERM);
+        signals->async_wait([weak = std::weak_ptr(impl_)](const boost::system::error_code& ec, int) {
+            if (auto self = weak.lock(); self && !ec) self->begin_shutdown();
+        });
+    }
+    net::co_spawn(impl.ioc, impl.accept_loop(), net::detached);
+    if (!impl.options.stateless) net::co_spawn(impl.ioc, impl.sweep_loop(), net::detached);
+
+    std::size_t threads = impl.options.io_threads;
+    if (threads == 0) threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
+    std::vector<std::thread> pool;
+    for (std::size_t i = 1; i < threads; ++i) pool.emplace_back([&impl] { impl.ioc.run(); });
+    impl.ioc.run();
+    for (auto& t : pool) t.join();
+    return 0;
+}
+
+void HttpServer::stop() { impl_->begin_shutdown(); }
+
+}  // namespace warden::transport::http

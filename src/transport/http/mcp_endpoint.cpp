@@ -1,0 +1,295 @@
+// The MCP endpoint: POST (messages), GET (standalone stream / resumption), DELETE (end a
+// session), per MCP 2025-11-25 "Streamable HTTP".
+#include "protocol/jsonrpc.hpp"
+#include "protocol/versions.hpp"
+#include "transport/http/media_type.hpp"
+#include "transport/http/server_state.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+namespace warden::transport::http {
+
+namespace bhttp = boost::beast::http;
+namespace pr = warden::protocol;
+using json_value = boost::json::value;
+
+namespace {
+
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+constexpr std::string_view kSessionHeader = "Mcp-Session-Id";
+constexpr std::string_view kVersionHeader = "MCP-Protocol-Version";
+
+Response bad_request(const Request& req, std::string_view message) {
+    return make_rpc_error(req, 400, pr::error_code::invalid_request, message);
+}
+
+Response session_not_found(const Request& req) {
+    return make_rpc_error(req, 404, pr::error_code::invalid_request, "Session not found");
+}
+
+Response from_decision(const Request& req, const AuthDecision& d) {
+    Response res = make_response(req, d.status, d.body);
+    if (!d.www_authenticate.empty()) res.set(bhttp::field::www_authenticate, d.www_authenticate);
+    return res;
+}
+
+bool is_initialize(const json_value& message) {
+    const auto* obj = message.if_object();
+    if (!obj) return false;
+    const auto* method = obj->if_contains("method");
+    return method && method->is_string() && method->get_string() == "initialize";
+}
+
+bool batch_contains_initialize(const json_value& message) {
+    const auto* arr = message.if_array();
+    if (!arr) return false;
+    for (const auto& item : *arr)
+        if (is_initialize(item)) return true;
+    return false;
+}
+
+// The tools a message calls (one for a request, several for a batch).
+void called_tools(const json_value& message, std::vector<std::string>& out) {
+    if (const auto* arr = message.if_array()) {
+        for (const auto& item : *arr) called_tools(item, out);
+        return;
+    }
+    const auto* obj = message.if_object();
+    if (!obj) return;
+    const auto* method = obj->if_contains("method");
+    if (!method || !method->is_string() || method->get_string() != "tools/call") return;
+    const auto* params = obj->if_contains("params");
+    if (!params || !params->is_object()) return;
+    const auto* name = params->get_object().if_contains("name");
+    if (name && name->is_string()) out.emplace_back(name->get_string());
+}
+
+// Per-tool scopes (MCP authorization: 403 insufficient_scope lets the client step up).
+std::optional<Response> check_tool_scopes(HttpServer::Impl& server, const Request& req,
+                                          const json_value& message,
+                                          const Principal* principal) {
+    if (!server.auth || !principal) return std::nullopt;
+    std::vector<std::string> names;
+    called_tools(message, names);
+    for (const auto& name : names) {
+        auto tool = server.core->registry().find_tool(name);
+        if (!tool || tool->required_scopes.empty()) continue;
+        for (const auto& scope : tool->required_scopes)
+            if (!principal->has_scope(scope))
+                return from_decision(req, server.auth->insufficient_scope(*principal,
+                                                                         tool->required_scopes));
+    }
+    return std::nullopt;
+}
+
+Response stream_head(const Request& req, const std::string& session_id) {
+    Response head = make_response(req, 200);
+    if (!session_id.empty()) head.set(kSessionHeader, session_id);
+    return head;
+}
+
+net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Request& req,
+                                 const std::shared_ptr<const Principal>& principal) {
+    if (!content_type_is(req[bhttp::field::content_type], "application/json")) {
+        co_return co_await write_response(
+            conn,
+            make_rpc_error(req, 415, pr::error_code::invalid_request,
+                           "Unsupported Media Type: Content-Type must be application/json"),
+            kWriteTimeout);
+    }
+    auto accept = req[bhttp::field::accept];
+    if (!accepts(accept, "application/json") || !accepts(accept, "text/event-stream")) {
+        co_return co_await write_response(
+            conn,
+            make_rpc_error(req, 406, pr::error_code::invalid_request,
+                           "Not Acceptable: Accept must include application/json and "
+                           "text/event-stream"),
+            kWriteTimeout);
+    }
+    auto message = pr::parse(req.body());
+    if (!message) {
+        co_return co_await write_response(
+            conn,
+            make_rpc_error(req, 400, pr::error_code::parse_error,
+                           "Parse error: the body is not valid JSON"),
+            kWriteTimeout);
+    }
+    if (auto version = req[kVersionHeader];
+        !version.empty() && !pr::is_supported_version(version)) {
+        co_return co_await write_response(
+            conn, bad_request(req, "Bad Request: unsupported MCP-Protocol-Version"),
+            kWriteTimeout);
+    }
+    if (batch_contains_initialize(*message)) {
+        co_return co_await write_response(
+            conn, bad_request(req, "Invalid request: initialize cannot be batched"),
+            kWriteTimeout);
+    }
+    if (auto denied = check_tool_scopes(server, req, *message, principal.get()))
+        co_return co_await write_response(conn, std::move(*denied), kWriteTimeout);
+
+    const bool initialize = is_initialize(*message);
+    std::shared_ptr<HttpSession> http_session;
+    std::shared_ptr<server::Session> session;
+
+    if (server.options.stateless) {
+        session = server.core->create_session({});
+        if (!initialize) {
+            auto version = req[kVersionHeader];
+            // No header means 2025-03-26 (MCP: the server assumes it for compatibility).
+            session->assume_initialized(version.empty() ? std::string(pr::kVersion2025_03_26)
+                                                        : std::string(version));
+        }
+    } else if (initialize) {
+        http_session = server.sessions.create(*server.core, principal.get());
+        if (!http_session) {
+            spdlog::warn("http: session limit ({}) reached", server.options.max_sessions);
+            co_return co_await write_response(
+                conn,
+                make_rpc_error(req, 503, pr::error_code::internal_error,
+                               "Service Unavailable: too many sessions; try again later"),
+                kWriteTimeout);
+        }
+        session = http_session->session();
+    } else {
+        auto id = req[kSessionHeader];
+        if (id.empty())
+            co_return co_await write_response(
+                conn, bad_request(req, "Bad Request: Mcp-Session-Id header is required"),
+                kWriteTimeout);
+        http_session = server.sessions.find(std::string(id));
+        // Another principal's session is reported exactly like an unknown one.
+        if (!http_session || !http_session->bound_to(principal.get()))
+            co_return co_await write_response(conn, session_not_found(req), kWriteTimeout);
+        http_session->touch();
+        session = http_session->session();
+    }
+
+    auto stream = std::make_shared<Stream>(random_hex(8), server.stream_settings(session.get()),
+                                           false);
+    ++server.requests_in_flight;
+    auto outcome = session->handle(*message, stream, principal);
+    struct InFlight {
+        std::atomic<std::size_t>& n;
+        ~InFlight() { --n; }
+    } in_flight{server.requests_in_flight};
+
+    if (outcome == server::Session::Outcome::accepted)
+        co_return co_await write_response(conn, make_response(req, 202), kWriteTimeout) &&
+            req.keep_alive();
+
+    std::string session_id;
+    if (http_session) {
+        if (initialize && !session->initialized()) {
+            // A failed initialize leaves no session behind.
+            server.sessions.remove(http_session->id());
+        } else {
+            session_id = http_session->id();
+            http_session->remember(stream);
+        }
+    }
+    co_return co_await deliver_stream(server, conn, req, stream, stream_head(req, session_id), 0);
+}
+
+net::awaitable<bool> handle_get(HttpServer::Impl& server, Connection& conn, Request& req,
+                                const std::shared_ptr<const Principal>& principal) {
+    if (server.options.stateless) {
+        Response res = make_rpc_error(req, 405, pr::error_code::invalid_request,
+                                      "Method Not Allowed: this server is stateless");
+        res.set(bhttp::field::allow, "POST, OPTIONS");
+        co_return co_await write_response(conn, std::move(res), kWriteTimeout);
+    }
+    if (!accepts(req[bhttp::field::accept], "text/event-stream"))
+        co_return co_await write_response(
+            conn,
+            make_rpc_error(req, 406, pr::error_code::invalid_request,
+                           "Not Acceptable: Accept must include text/event-stream"),
+            kWriteTimeout);
+    auto id = req[kSessionHeader];
+    if (id.empty())
+        co_return co_await write_response(
+            conn, bad_request(req, "Bad Request: Mcp-Session-Id header is required"),
+            kWriteTimeout);
+    auto http_session = server.sessions.find(std::string(id));
+    if (!http_session || !http_session->bound_to(principal.get()))
+        co_return co_await write_response(conn, session_not_found(req), kWriteTimeout);
+    http_session->touch();
+
+    std::shared_ptr<Stream> stream;
+    std::uint64_t from = 0;
+    if (auto last = req["Last-Event-ID"]; !last.empty()) {
+        // Resumption: replay what followed the last event the client saw, on this stream.
+        auto parsed = parse_event_id(last);
+        if (parsed) stream = http_session->find_stream(parsed->first);
+        if (!stream)
+            co_return co_await write_response(
+                conn,
+                make_rpc_error(req, 404, pr::error_code::invalid_request,
+                               "Not Found: unknown Last-Event-ID"),
+                kWriteTimeout);
+        from = parsed->second + 1;
+    } else {
+        stream = http_session->standalone(server.stream_settings(http_session->session().get()));
+        if (stream->attached())
+            co_return co_await write_response(
+                conn,
+                make_rpc_error(req, 409, pr::error_code::invalid_request,
+                               "Conflict: the session already has a standalone stream"),
+                kWriteTimeout);
+        from = stream->begin_fresh_delivery();
+    }
+    co_return co_await deliver_stream(server, conn, req, stream, stream_head(req, {}), from);
+}
+
+net::awaitable<bool> handle_delete(HttpServer::Impl& server, Connection& conn, Request& req,
+                                   const std::shared_ptr<const Principal>& principal) {
+    if (server.options.stateless) {
+        Response res = make_rpc_error(req, 405, pr::error_code::invalid_request,
+                                      "Method Not Allowed: this server is stateless");
+        res.set(bhttp::field::allow, "POST, OPTIONS");
+        co_return co_await write_response(conn, std::move(res), kWriteTimeout);
+    }
+    auto id = req[kSessionHeader];
+    if (id.empty())
+        co_return co_await write_response(
+            conn, bad_request(req, "Bad Request: Mcp-Session-Id header is required"),
+            kWriteTimeout);
+    auto http_session = server.sessions.find(std::string(id));
+    if (!http_session || !http_session->bound_to(principal.get()))
+        co_return co_await write_response(conn, session_not_found(req), kWriteTimeout);
+    server.sessions.remove(http_session->id());
+    co_return co_await write_response(conn, make_response(req, 200), kWriteTimeout);
+}
+
+}  // namespace
+
+net::awaitable<bool> handle_mcp(HttpServer::Impl& server, Connection& conn, Request& req) {
+    const auto method = req.method();
+    if (method == bhttp::verb::options)
+        co_return co_await write_response(conn, make_preflight(req), kWriteTimeout);
+    if (method != bhttp::verb::post && method != bhttp::verb::get &&
+        method != bhttp::verb::delete_) {
+        Response res = make_rpc_error(req, 405, pr::error_code::invalid_request,
+                                      "Method Not Allowed");
+        res.set(bhttp::field::allow, "GET, POST, DELETE, OPTIONS");
+        co_return co_await write_response(conn, std::move(res), kWriteTimeout);
+    }
+
+    // Every request to the endpoint needs credentials when auth is on, also inside an
+    // established session (MCP authorization, "Token Requirements").
+    std::shared_ptr<const Principal> principal;
+    if (server.auth) {
+        auto decision = co_await server.auth->authenticate(req);
+        if (decision.status != 0)
+            co_return co_await write_response(conn, from_decision(req, decision),
+                                              kWriteTimeout);
+        principal = std::move(decision.principal);
+    }
+
+    if (method == bhttp::verb::post) co_return co_await handle_post(server, conn, req, principal);
+    if (method == bhttp::verb::get) co_return co_await handle_get(server, conn, req, principal);
+    co_return co_await handle_delete(server, conn, req, principal);
+}
+
+}  // namespace warden::transport::http

@@ -1,0 +1,64 @@
+#include "transport/http/media_type.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+namespace warden::transport::http {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+// A media range's quality is 0 only when it says q=0 (or 0.0, 0.00, 0.000).
+bool zero_quality(std::string_view params) {
+    while (!params.empty()) {
+        auto semi = params.find(';');
+        auto param = trim(params.substr(0, semi));
+        if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+            auto value = param.substr(2);
+            return !value.empty() && value.find_first_not_of("0.") == std::string_view::npos;
+        }
+        if (semi == std::string_view::npos) break;
+        params.remove_prefix(semi + 1);
+    }
+    return false;
+}
+
+}  // namespace
+
+bool content_type_is(std::string_view content_type, std::string_view type) {
+    return iequals(trim(content_type.substr(0, content_type.find(';'))), type);
+}
+
+bool accepts(std::string_view accept, std::string_view type) {
+    const auto slash = type.find('/');
+    const auto wildcard = std::string(type.substr(0, slash)) + "/*";
+    while (!accept.empty()) {
+        auto comma = accept.find(',');
+        auto item = accept.substr(0, comma);
+        auto semi = item.find(';');
+        auto range = trim(item.substr(0, semi));
+        auto params = semi == std::string_view::npos ? std::string_view{} : item.substr(semi + 1);
+        if ((iequals(range, type) || iequals(range, wildcard) || range == "*/*") &&
+            !zero_quality(params))
+            return true;
+        if (comma == std::string_view::npos) break;
+        accept.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+}  // namespace warden::transport::http

@@ -1,0 +1,90 @@
+#pragma once
+// State shared by the HTTP transport's parts (listener, endpoint, stream writer).
+
+#include "server/core.hpp"
+#include "transport/http/auth_gate.hpp"
+#include "transport/http/http_server.hpp"
+#include "transport/http/origin_policy.hpp"
+#include "transport/http/session_store.hpp"
+
+#include <warden/http_options.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include <atomic>
+#include <optional>
+
+namespace warden::transport::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+
+/// One client connection: the socket and its read buffer, owned by the connection's
+/// coroutine.
+struct Connection {
+    beast::tcp_stream stream;
+    beast::flat_buffer buffer;
+};
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+    Impl(std::shared_ptr<server::ServerCore> core_, HttpOptions options_,
+         std::shared_ptr<AuthGate> auth_);
+
+    std::shared_ptr<server::ServerCore> core;
+    HttpOptions options;
+    std::shared_ptr<AuthGate> auth;
+    OriginPolicy origins;
+    SessionStore sessions;
+    net::io_context ioc;
+    std::optional<net::ip::tcp::acceptor> acceptor;
+    std::atomic<bool> stopping{false};
+    std::atomic<std::size_t> connections{0};
+    std::atomic<std::size_t> requests_in_flight{0};
+
+    /// Stream settings for a request in `session` (null in stateless mode).
+    StreamSettings stream_settings(const server::Session* session) const;
+
+    net::awaitable<void> accept_loop();
+    net::awaitable<void> serve_connection(net::ip::tcp::socket socket);
+    net::awaitable<void> sweep_loop();
+    /// Handles one request; false when the connection must close afterwards.
+    net::awaitable<bool> handle(Connection& conn, Request& request);
+    void begin_shutdown();
+};
+
+// --- responses.cpp ----------------------------------------------------------------------
+
+/// A complete response with `body` (JSON unless `content_type` says otherwise).
+Response make_response(const Request& request, unsigned status, std::string body = {},
+                       std::string_view content_type = "application/json");
+/// A JSON-RPC error object as an HTTP response (id null): for transport-level rejections.
+Response make_rpc_error(const Request& request, unsigned status, int code,
+                        std::string_view message);
+/// Adds CORS headers when the request has an (already validated) Origin.
+void add_cors_headers(const Request& request, Response& response);
+/// Answers a CORS preflight.
+Response make_preflight(const Request& request);
+/// Writes a response; false on a write error.
+net::awaitable<bool> write_response(Connection& conn, Response response,
+                                    std::chrono::milliseconds timeout);
+
+// --- sse_writer.cpp ---------------------------------------------------------------------
+
+/// Delivers `stream` to the client: a JSON response if the stream settled on JSON, else
+/// an SSE response (headers in `head`) from event `from_seq` on, until the stream
+/// finishes, the server closes it, or shutdown. Returns false when the connection must
+/// close.
+net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn, const Request& request,
+                                    const std::shared_ptr<Stream>& stream, Response head,
+                                    std::uint64_t from_seq);
+
+// --- mcp_endpoint.cpp -------------------------------------------------------------------
+
+net::awaitable<bool> handle_mcp(HttpServer::Impl& server, Connection& conn, Request& request);
+
+}  // namespace warden::transport::http

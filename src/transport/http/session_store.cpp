@@ -1,0 +1,166 @@
+#include "transport/http/session_store.hpp"
+
+#include <sys/random.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace warden::transport::http {
+
+std::string random_hex(std::size_t bytes) {
+    std::string raw(bytes, '\0');
+    std::size_t got = 0;
+    while (got < bytes) {
+        ssize_t n = ::getrandom(raw.data() + got, bytes - got, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            // No entropy source means no safe session ids: a programmer/platform error.
+            throw std::runtime_error("getrandom failed");
+        }
+        got += static_cast<std::size_t>(n);
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes * 2);
+    for (unsigned char c : raw) {
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+    }
+    return out;
+}
+
+HttpSession::HttpSession(std::string id, std::shared_ptr<server::Session> session,
+                         std::string issuer, std::string subject)
+    : id_(std::move(id)),
+      session_(std::move(session)),
+      issuer_(std::move(issuer)),
+      subject_(std::move(subject)),
+      last_used_(std::chrono::steady_clock::now()) {}
+
+bool HttpSession::bound_to(const Principal* principal) const {
+    if (!principal) return issuer_.empty() && subject_.empty();
+    return principal->issuer == issuer_ && principal->user_id == subject_;
+}
+
+void HttpSession::touch() {
+    std::lock_guard lock(mutex_);
+    last_used_ = std::chrono::steady_clock::now();
+}
+
+std::chrono::steady_clock::time_point HttpSession::last_used() const {
+    std::lock_guard lock(mutex_);
+    return last_used_;
+}
+
+void HttpSession::remember(const std::shared_ptr<Stream>& stream, std::size_t limit) {
+    std::lock_guard lock(mutex_);
+    streams_[stream->id()] = stream;
+    stream_order_.push_back(stream->id());
+    // Forget the oldest streams that nobody reads; unfinished ones are kept while they run.
+    while (stream_order_.size() > limit) {
+        auto it = std::find_if(stream_order_.begin(), stream_order_.end(), [&](const auto& id) {
+            auto s = streams_.find(id);
+            return s == streams_.end() || (s->second->finished() && !s->second->attached());
+        });
+        if (it == stream_order_.end()) break;
+        streams_.erase(*it);
+        stream_order_.erase(it);
+    }
+}
+
+std::shared_ptr<Stream> HttpSession::find_stream(const std::string& stream_id) const {
+    std::lock_guard lock(mutex_);
+    if (standalone_ && standalone_->id() == stream_id) return standalone_;
+    auto it = streams_.find(stream_id);
+    return it == streams_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Stream> HttpSession::standalone(const StreamSettings& settings) {
+    std::lock_guard lock(mutex_);
+    if (!standalone_) {
+        standalone_ = std::make_shared<Stream>(random_hex(8), settings, true);
+        session_->set_standalone(standalone_);
+    }
+    return standalone_;
+}
+
+bool HttpSession::busy() const {
+    std::lock_guard lock(mutex_);
+    if (standalone_ && standalone_->attached()) return true;
+    for (const auto& [id, s] : streams_)
+        if (!s->finished() || s->attached()) return true;
+    return false;
+}
+
+void HttpSession::close() {
+    session_->close();
+    std::lock_guard lock(mutex_);
+    if (standalone_) standalone_->interrupt();
+    for (const auto& [id, s] : streams_) s->interrupt();
+}
+
+std::shared_ptr<HttpSession> SessionStore::create(server::ServerCore& core,
+                                                  const Principal* principal) {
+    std::lock_guard lock(mutex_);
+    if (sessions_.size() >= max_sessions_) return nullptr;
+    // 128 bits from the CSPRNG: unguessable, and only visible ASCII as MCP requires.
+    std::string id = random_hex(16);
+    auto session = std::make_shared<HttpSession>(
+        id, core.create_session(id), principal ? principal->issuer : std::string{},
+        principal ? principal->user_id : std::string{});
+    sessions_.emplace(id, session);
+    return session;
+}
+
+std::shared_ptr<HttpSession> SessionStore::find(const std::string& id) const {
+    std::lock_guard lock(mutex_);
+    auto it = sessions_.find(id);
+    return it == sessions_.end() ? nullptr : it->second;
+}
+
+bool SessionStore::remove(const std::string& id) {
+    std::shared_ptr<HttpSession> gone;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = sessions_.find(id);
+        if (it == sessions_.end()) return false;
+        gone = std::move(it->second);
+        sessions_.erase(it);
+    }
+    gone->close();
+    return true;
+}
+
+std::size_t SessionStore::sweep(std::chrono::milliseconds idle) {
+    const auto cutoff = std::chrono::steady_clock::now() - idle;
+    std::vector<std::shared_ptr<HttpSession>> expired;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto it = sessions_.begin(); it != sessions_.end();) {
+            if (it->second->last_used() < cutoff && !it->second->busy()) {
+                expired.push_back(std::move(it->second));
+                it = sessions_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    for (auto& s : expired) s->close();
+    return expired.size();
+}
+
+void SessionStore::close_all() {
+    std::unordered_map<std::string, std::shared_ptr<HttpSession>> all;
+    {
+        std::lock_guard lock(mutex_);
+        all.swap(sessions_);
+    }
+    for (auto& [id, s] : all) s->close();
+}
+
+std::size_t SessionStore::size() const {
+    std::lock_guard lock(mutex_);
+    return sessions_.size();
+}
+
+}  // namespace warden::transport::http

@@ -1,0 +1,143 @@
+// Delivering a Stream: one JSON body, or SSE events over a chunked response.
+#include "transport/http/server_state.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace warden::transport::http {
+
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+// A comment line every so often keeps proxies from timing the stream out and lets us
+// notice a client that went away.
+constexpr auto kKeepAliveInterval = std::chrono::seconds(15);
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+
+std::string format_event(const Stream& stream, const SseEvent& e) {
+    std::string out;
+    out.reserve(e.data.size() + 48);
+    out += "id: ";
+    out += stream.event_id(e.seq);
+    out += '\n';
+    if (e.data.empty()) {
+        // The priming event (2025-11-25): an id and empty data, plus how soon to reconnect.
+        out += "retry: ";
+        out += std::to_string(stream.retry_ms());
+        out += "\ndata: \n\n";
+        return out;
+    }
+    out += "event: message\ndata: ";
+    out += e.data;  // serialized JSON has no raw newlines
+    out += "\n\n";
+    return out;
+}
+
+net::awaitable<bool> write_chunk(Connection& conn, const std::string& data) {
+    conn.stream.expires_after(kWriteTimeout);
+    auto [ec, n] = co_await net::async_write(conn.stream, bhttp::make_chunk(net::buffer(data)),
+                                             net::as_tuple(net::use_awaitable));
+    co_return !ec;
+}
+
+net::awaitable<bool> write_last_chunk(Connection& conn) {
+    conn.stream.expires_after(kWriteTimeout);
+    auto [ec, n] = co_await net::async_write(conn.stream, bhttp::make_chunk_last(),
+                                             net::as_tuple(net::use_awaitable));
+    co_return !ec;
+}
+
+net::awaitable<bool> write_sse_head(Connection& conn, const Request& request, Response& head) {
+    bhttp::response<bhttp::empty_body> res{bhttp::status::ok, request.version()};
+    for (const auto& field : head) res.set(field.name_string(), field.value());
+    res.set(bhttp::field::content_type, "text/event-stream");
+    res.set(bhttp::field::cache_control, "no-cache");
+    res.erase(bhttp::field::content_length);
+    res.keep_alive(request.keep_alive());
+    res.chunked(true);
+    bhttp::response_serializer<bhttp::empty_body> sr{res};
+    conn.stream.expires_after(kWriteTimeout);
+    auto [ec, n] =
+        co_await bhttp::async_write_header(conn.stream, sr, net::as_tuple(net::use_awaitable));
+    co_return !ec;
+}
+
+// Detaches the writer from the stream however the delivery ends.
+struct Attachment {
+    std::shared_ptr<Stream> stream;
+    ~Attachment() {
+        if (stream) stream->detach();
+    }
+};
+
+}  // namespace
+
+net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn,
+                                    const Request& request, const std::shared_ptr<Stream>& stream,
+                                    Response head, std::uint64_t from_seq) {
+    auto wake = std::make_shared<net::steady_timer>(conn.stream.get_executor());
+    if (!stream->attach([wake] {
+            net::post(wake->get_executor(), [wake] { wake->cancel(); });
+        })) {
+        co_await write_response(conn, make_rpc_error(request, 409, -32600,
+                                                     "Conflict: the stream already has a reader"),
+                                kWriteTimeout);
+        co_return request.keep_alive();
+    }
+    Attachment attachment{stream};
+
+    bool head_written = false;
+    std::uint64_t next = from_seq;
+    for (;;) {
+        auto pending = stream->take(next);
+        if (pending.mode == Stream::Mode::json) {
+            if (pending.no_reply) {
+                // The request was cancelled: there is no response to give.
+                co_return co_await write_response(conn, make_response(request, 202),
+                                                  kWriteTimeout) &&
+                    request.keep_alive();
+            }
+            head.result(bhttp::status::ok);
+            head.set(bhttp::field::content_type, "application/json");
+            head.body() = std::move(*pending.json_reply);
+            head.prepare_payload();
+            co_return co_await write_response(conn, std::move(head), kWriteTimeout) &&
+                request.keep_alive();
+        }
+        if (pending.mode == Stream::Mode::sse) {
+            if (!head_written) {
+                if (!co_await write_sse_head(conn, request, head)) co_return false;
+                head_written = true;
+            }
+            if (!pending.events.empty()) {
+                std::string batch;
+                for (const auto& e : pending.events) batch += format_event(*stream, e);
+                next = pending.events.back().seq + 1;
+                if (!co_await write_chunk(conn, batch)) co_return false;
+                stream->mark_sent(next);
+            }
+            if (pending.finished || pending.close_requested) {
+                if (!co_await write_last_chunk(conn)) co_return false;
+                co_return request.keep_alive();
+            }
+        }
+        if (server.stopping && (stream->standalone() || stream->finished())) {
+            if (head_written && !co_await write_last_chunk(conn)) co_return false;
+            co_return false;
+        }
+        wake->expires_after(kKeepAliveInterval);
+        auto [ec] = co_await wake->async_wait(net::as_tuple(net::use_awaitable));
+        if (!ec && head_written) {
+            // Timer ran out (no news): a comment keeps the stream alive.
+            if (!co_await write_chunk(conn, ":\n\n")) co_return false;
+        }
+    }
+}
+
+}  // namespace warden::transport::http

@@ -1,0 +1,139 @@
+#include "transport/http/stream.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+namespace warden::transport::http {
+
+Stream::Stream(std::string id, StreamSettings settings, bool standalone)
+    : id_(std::move(id)), settings_(settings), standalone_(standalone) {
+    if (standalone_) {
+        mode_ = Mode::sse;
+        if (settings_.priming) push_event_locked({});
+    }
+}
+
+void Stream::push_event_locked(std::string data) {
+    events_.push_back({next_seq_++, std::move(data)});
+    // Bounded memory: the oldest events go first; a client resuming from before them
+    // gets what is left.
+    while (events_.size() > settings_.max_events) events_.pop_front();
+}
+
+void Stream::wake_locked() {
+    if (wake_) wake_();
+}
+
+void Stream::send(json::object message) {
+    std::lock_guard lock(mutex_);
+    if (finished_ || settings_.json_only) return;  // JSON mode has nowhere to put it
+    if (mode_ == Mode::undecided) {
+        mode_ = Mode::sse;
+        if (settings_.priming) push_event_locked({});
+    }
+    push_event_locked(json::serialize(message));
+    wake_locked();
+}
+
+void Stream::complete(json::value response) {
+    std::lock_guard lock(mutex_);
+    if (finished_) return;
+    finished_ = true;
+    if (mode_ == Mode::undecided) {
+        mode_ = Mode::json;
+        if (response.is_null())
+            no_reply_ = true;
+        else
+            json_reply_ = json::serialize(response);
+    } else if (!response.is_null()) {
+        push_event_locked(json::serialize(response));
+    }
+    wake_locked();
+}
+
+void Stream::close_stream() {
+    std::lock_guard lock(mutex_);
+    if (finished_) return;
+    if (mode_ == Mode::undecided) {
+        // Switch to SSE so the client has an event id to resume from.
+        mode_ = Mode::sse;
+        push_event_locked({});
+    }
+    close_requested_ = true;
+    wake_locked();
+}
+
+Stream::Pending Stream::take(std::uint64_t from_seq) {
+    std::lock_guard lock(mutex_);
+    Pending p;
+    p.mode = mode_;
+    if (mode_ == Mode::json) {
+        p.json_reply = json_reply_;
+        p.no_reply = no_reply_;
+        p.finished = true;
+        return p;
+    }
+    for (const auto& e : events_)
+        if (e.seq >= from_seq) p.events.push_back(e);
+    p.finished = finished_;
+    p.close_requested = close_requested_;
+    close_requested_ = false;  // one close per request to close
+    return p;
+}
+
+bool Stream::attach(std::function<void()> wake) {
+    std::lock_guard lock(mutex_);
+    if (wake_) return false;
+    wake_ = std::move(wake);
+    return true;
+}
+
+void Stream::detach() {
+    std::lock_guard lock(mutex_);
+    wake_ = nullptr;
+}
+
+void Stream::interrupt() {
+    std::lock_guard lock(mutex_);
+    wake_locked();
+}
+
+void Stream::mark_sent(std::uint64_t seq) {
+    std::lock_guard lock(mutex_);
+    sent_ = std::max(sent_, seq);
+}
+
+std::uint64_t Stream::begin_fresh_delivery() {
+    std::lock_guard lock(mutex_);
+    if (settings_.priming && (events_.empty() || !events_.back().data.empty() ||
+                              events_.back().seq < sent_))
+        push_event_locked({});
+    return sent_;
+}
+
+std::string Stream::event_id(std::uint64_t seq) const { return id_ + "_" + std::to_string(seq); }
+
+bool Stream::finished() const {
+    std::lock_guard lock(mutex_);
+    return finished_;
+}
+
+bool Stream::attached() const {
+    std::lock_guard lock(mutex_);
+    return static_cast<bool>(wake_);
+}
+
+std::optional<std::pair<std::string, std::uint64_t>> parse_event_id(std::string_view event_id) {
+    auto sep = event_id.rfind('_');
+    if (sep == std::string_view::npos || sep == 0) return std::nullopt;
+    std::uint64_t seq = 0;
+    auto digits = event_id.substr(sep + 1);
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
+    if (ec != std::errc() || ptr != digits.data() + digits.size() || digits.empty())
+        return std::nullopt;
+    return std::pair{std::string(event_id.substr(0, sep)), seq};
+}
+
+}  // namespace warden::transport::http

@@ -1,0 +1,101 @@
+#pragma once
+// One server-to-client message stream of the Streamable HTTP transport: the answer to a
+// POST (JSON or SSE), or a session's standalone GET stream. Messages are numbered and kept
+// (bounded) so a client that lost the connection can resume with Last-Event-ID.
+
+#include "server/exchange.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace warden::transport::http {
+
+namespace json = boost::json;
+
+struct SseEvent {
+    std::uint64_t seq;
+    std::string data;  ///< serialized JSON-RPC message; empty for the priming event
+};
+
+struct StreamSettings {
+    bool json_only = false;         ///< never switch to SSE (HttpOptions::json_response)
+    bool can_request = true;        ///< the client can answer requests (not stateless)
+    bool priming = true;            ///< send the 2025-11-25 priming event
+    std::size_t max_events = 256;   ///< kept for resumption
+    std::uint64_t retry_ms = 1000;  ///< SSE retry field
+};
+
+/// Thread-safe. Producers are handler threads (send/complete); the consumer is the one
+/// connection currently attached as writer.
+class Stream : public server::Exchange {
+public:
+    enum class Mode { undecided, json, sse };
+
+    Stream(std::string id, StreamSettings settings, bool standalone);
+
+    // server::Exchange
+    void send(json::object message) override;
+    void complete(json::value response) override;
+    bool can_request() const override { return settings_.can_request && !settings_.json_only; }
+    void close_stream() override;
+
+    /// What the writer may deliver now.
+    struct Pending {
+        Mode mode = Mode::undecided;
+        std::optional<std::string> json_reply;  ///< Mode::json: the one response body
+        bool no_reply = false;                  ///< the request ended without a response
+        std::vector<SseEvent> events;           ///< Mode::sse: events with seq >= from
+        bool finished = false;                  ///< the final event is among those delivered
+        bool close_requested = false;           ///< the server asked to end this HTTP stream
+    };
+    Pending take(std::uint64_t from_seq);
+
+    /// Attaches the writer; `wake` is called (from any thread) when there is news.
+    /// False when another writer is attached.
+    bool attach(std::function<void()> wake);
+    void detach();
+    /// Wakes the writer so it notices shutdown.
+    void interrupt();
+    /// Records that events before `seq` were written to a client.
+    void mark_sent(std::uint64_t seq);
+    /// For a new reader without Last-Event-ID: where to start (the first event no reader
+    /// was given), after adding a fresh priming event so the reader has an id to resume from.
+    std::uint64_t begin_fresh_delivery();
+
+    const std::string& id() const { return id_; }
+    bool standalone() const { return standalone_; }
+    /// The event id for a sequence number: "<stream id>_<seq>".
+    std::string event_id(std::uint64_t seq) const;
+    std::uint64_t retry_ms() const { return settings_.retry_ms; }
+    bool finished() const;
+    bool attached() const;
+
+private:
+    void push_event_locked(std::string data);
+    void wake_locked();
+
+    const std::string id_;
+    const StreamSettings settings_;
+    const bool standalone_;
+
+    mutable std::mutex mutex_;
+    Mode mode_ = Mode::undecided;
+    std::optional<std::string> json_reply_;
+    bool no_reply_ = false;
+    std::deque<SseEvent> events_;
+    std::uint64_t next_seq_ = 0;
+    std::uint64_t sent_ = 0;  // events before this seq were written to some reader
+    bool finished_ = false;
+    bool close_requested_ = false;
+    std::function<void()> wake_;
+};
+
+/// Parses "<stream id>_<seq>"; nullopt when malformed.
+std::optional<std::pair<std::string, std::uint64_t>> parse_event_id(std::string_view event_id);
+
+}  // namespace warden::transport::http
