@@ -124,14 +124,14 @@ void add_notifying_tools(warden::App& app) {
             }
             return ToolResult::text("Tool with progress executed successfully");
         });
-    // SEP-1699: the reference closes the POST SSE stream here so that the client polls
-    // back with Last-Event-ID. Warden has no hook for that yet (see the HTTP transport);
-    // the tool still takes the same time and answers the same text.
+    // SEP-1699: close the POST's SSE stream mid-call; the client reconnects with
+    // Last-Event-ID and receives the result on the resumed stream.
     app.tool(no_arguments("test_reconnection",
                           "Tests SSE stream disconnection and client reconnection (SEP-1699). "
                           "Server will close the stream mid-call and send the result after "
                           "client reconnects."),
-             [] {
+             [](Context& ctx) {
+                 ctx.close_sse_stream();
                  pause_ms(100);
                  return ToolResult::text(
                      "Reconnection test completed successfully. If you received this, the "
