@@ -18,7 +18,8 @@ struct CompactToken {
     std::string_view signing_input;  ///< header '.' payload, what the signature covers
 };
 
-/// Splits a compact JWS (RFC 7515 section 7.1). Errors: token_too_large, malformed.
+/// Splits a compact JWS (RFC 7515 section 7.1): three segments, header and payload
+/// non-empty. Errors: token_too_large, malformed.
 boost::system::result<CompactToken> split_compact(std::string_view token, std::size_t max_size);
 
 /// Decodes a base64url segment holding a JSON object; `not_object` when it does not.
