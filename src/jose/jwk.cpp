@@ -175,9 +175,8 @@ std::span<const Jwk> JwkSet::find(std::string_view kid) const noexcept {
     return {first, last};
 }
 
-result<std::shared_ptr<const JwkSet>> parse_jwks(const json::value& doc) {
-    const json::object* root = doc.if_object();
-    const json::value* keys = root ? root->if_contains("keys") : nullptr;
+result<std::shared_ptr<const JwkSet>> parse_jwks(const json::object& doc) {
+    const json::value* keys = doc.if_contains("keys");
     if (keys == nullptr || !keys->is_array()) return make_error_code(Error::bad_jwks);
     std::vector<Jwk> usable;
     std::vector<SkippedKey> skipped;
@@ -204,8 +203,8 @@ result<std::shared_ptr<const JwkSet>> parse_jwks(const json::value& doc) {
 result<std::shared_ptr<const JwkSet>> parse_jwks(std::string_view json_text) {
     boost::system::error_code ec;
     json::value doc = json::parse(json_text, ec);
-    if (ec) return make_error_code(Error::bad_jwks);
-    return parse_jwks(doc);
+    if (ec || !doc.is_object()) return make_error_code(Error::bad_jwks);
+    return parse_jwks(doc.get_object());
 }
 
 }  // namespace warden::jose

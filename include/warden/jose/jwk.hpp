@@ -97,6 +97,6 @@ private:
 boost::system::result<std::shared_ptr<const JwkSet>> parse_jwks(std::string_view json);
 
 /// As above, for an already parsed document.
-boost::system::result<std::shared_ptr<const JwkSet>> parse_jwks(const boost::json::value& doc);
+boost::system::result<std::shared_ptr<const JwkSet>> parse_jwks(const boost::json::object& doc);
 
 }  // namespace warden::jose

@@ -27,7 +27,7 @@ inline const boost::json::object& vectors() {
 }
 
 inline std::shared_ptr<const jose::JwkSet> vector_keys() {
-    static const auto keys = jose::parse_jwks(vectors().at("jwks")).value();
+    static const auto keys = jose::parse_jwks(vectors().at("jwks").as_object()).value();
     return keys;
 }
 

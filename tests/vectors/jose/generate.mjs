@@ -39,6 +39,7 @@ const pub = (kid, extra = {}) => ({ ...pairs[kid].publicKey.export({ format: 'jw
 const ecBad = pub('ec-p256');
 const yBytes = Buffer.from(ecBad.y, 'base64url');
 yBytes[yBytes.length - 1] ^= 1;
+ecBad.y = b64(yBytes);
 const jwks = {
   keys: [
     pub('rsa-2048', { use: 'sig' }),
