@@ -27,23 +27,34 @@ constexpr std::array<std::uint8_t, 256> kTable = make_table();
 
 boost::system::result<std::string> base64url_decode(std::string_view in) {
     // A length of 1 mod 4 cannot come from any byte string.
-    if (in.size() % 4 == 1) return make_error_code(Error::bad_base64);
-    std::string out;
-    out.reserve(in.size() / 4 * 3 + 2);
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char c : in) {
-        const std::uint8_t v = kTable[static_cast<unsigned char>(c)];
-        if (v == kInvalid) return make_error_code(Error::bad_base64);
-        acc = (acc << 6) | v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<char>((acc >> bits) & 0xffu));
-        }
+    const std::size_t tail = in.size() % 4;
+    if (tail == 1) return make_error_code(Error::bad_base64);
+    std::string out(in.size() / 4 * 3 + (tail == 0 ? 0 : tail - 1), '\0');
+    const auto* src = reinterpret_cast<const unsigned char*>(in.data());
+    auto* dst = reinterpret_cast<unsigned char*>(out.data());
+    const std::size_t full = in.size() - tail;
+    for (std::size_t i = 0; i < full; i += 4, dst += 3) {
+        const std::uint32_t a = kTable[src[i]], b = kTable[src[i + 1]], c = kTable[src[i + 2]],
+                            d = kTable[src[i + 3]];
+        if ((a | b | c | d) > 63) return make_error_code(Error::bad_base64);
+        const std::uint32_t v = (a << 18) | (b << 12) | (c << 6) | d;
+        dst[0] = static_cast<unsigned char>(v >> 16);
+        dst[1] = static_cast<unsigned char>(v >> 8);
+        dst[2] = static_cast<unsigned char>(v);
     }
-    // Leftover bits must be zero (RFC 4648 section 3.5), or two encodings would decode alike.
-    if ((acc & ((1u << bits) - 1u)) != 0) return make_error_code(Error::bad_base64);
+    if (tail != 0) {
+        const std::uint32_t a = kTable[src[full]], b = kTable[src[full + 1]];
+        const std::uint32_t c = tail == 3 ? kTable[src[full + 2]] : 0;
+        if ((a | b | c) > 63) return make_error_code(Error::bad_base64);
+        const std::uint32_t v = (a << 18) | (b << 12) | (c << 6);
+        // Unused low bits must be zero (RFC 4648 section 3.5), or two encodings would
+        // decode to the same bytes.
+        if ((tail == 2 && (v & 0xffffu) != 0) || (tail == 3 && (v & 0xffu) != 0)) {
+            return make_error_code(Error::bad_base64);
+        }
+        dst[0] = static_cast<unsigned char>(v >> 16);
+        if (tail == 3) dst[1] = static_cast<unsigned char>(v >> 8);
+    }
     return out;
 }
 

@@ -4,9 +4,9 @@
 #include "warden/jose/base64url.hpp"
 #include "warden/jose/error.hpp"
 
+#include <openssl/err.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <openssl/err.h>
 
 #include <algorithm>
 
@@ -24,7 +24,13 @@ struct JwkBuilder {
         k.curve_ = curve;
         k.alg_ = alg;
         k.bits_ = EVP_PKEY_get_bits(pkey.get());
-        k.key_ = std::make_shared<const detail::KeyMaterial>(pkey.release());
+        auto material = std::make_shared<detail::KeyMaterial>(pkey.release());
+        for (std::size_t i = 0; i < material->verify_templates.size(); ++i) {
+            const auto a = static_cast<Algorithm>(i);
+            if (k.fits(a))
+                material->verify_templates[i] = detail::make_verify_template(a, material->pkey);
+        }
+        k.key_ = std::move(material);
         return k;
     }
 };
@@ -108,11 +114,16 @@ bool Jwk::fits(Algorithm alg) const noexcept {
         case Algorithm::RS512:
         case Algorithm::PS256:
         case Algorithm::PS384:
-        case Algorithm::PS512: return type_ == KeyType::rsa;
-        case Algorithm::ES256: return curve_ == Curve::p256;
-        case Algorithm::ES384: return curve_ == Curve::p384;
-        case Algorithm::ES512: return curve_ == Curve::p521;
-        case Algorithm::EdDSA: return curve_ == Curve::ed25519;
+        case Algorithm::PS512:
+            return type_ == KeyType::rsa;
+        case Algorithm::ES256:
+            return curve_ == Curve::p256;
+        case Algorithm::ES384:
+            return curve_ == Curve::p384;
+        case Algorithm::ES512:
+            return curve_ == Curve::p521;
+        case Algorithm::EdDSA:
+            return curve_ == Curve::ed25519;
     }
     return false;
 }
@@ -153,8 +164,7 @@ result<Jwk> parse_jwk(const json::object& o) {
         ERR_clear_error();
         return pkey.error();
     }
-    Jwk key = JwkBuilder::make(std::string(kid->value_or("")), type, curve, alg,
-                               std::move(*pkey));
+    Jwk key = JwkBuilder::make(std::string(kid->value_or("")), type, curve, alg, std::move(*pkey));
     // A key whose own alg does not fit its type is inconsistent (RFC 7517 section 4.4).
     if (alg && !key.fits(*alg)) return make_error_code(Error::bad_jwk);
     return key;

@@ -50,11 +50,15 @@ PkeyPtr from_params(const char* type, OSSL_PARAM_BLD* bld) {
 
 const char* group_name(Curve curve) noexcept {
     switch (curve) {
-        case Curve::p256: return "P-256";
-        case Curve::p384: return "P-384";
-        case Curve::p521: return "P-521";
+        case Curve::p256:
+            return "P-256";
+        case Curve::p384:
+            return "P-384";
+        case Curve::p521:
+            return "P-521";
         case Curve::none:
-        case Curve::ed25519: return nullptr;
+        case Curve::ed25519:
+            return nullptr;
     }
     return nullptr;
 }
@@ -63,11 +67,16 @@ const char* group_name(Curve curve) noexcept {
 
 std::size_t coordinate_size(Curve curve) noexcept {
     switch (curve) {
-        case Curve::p256: return 32;
-        case Curve::p384: return 48;
-        case Curve::p521: return 66;
-        case Curve::ed25519: return 32;
-        case Curve::none: return 0;
+        case Curve::p256:
+            return 32;
+        case Curve::p384:
+            return 48;
+        case Curve::p521:
+            return 66;
+        case Curve::ed25519:
+            return 32;
+        case Curve::none:
+            return 0;
     }
     return 0;
 }
@@ -111,8 +120,7 @@ boost::system::result<PkeyPtr> import_ec(Curve curve, std::string_view x, std::s
     point.append(x);
     point.append(y);
     std::unique_ptr<OSSL_PARAM_BLD, BldFree> bld(OSSL_PARAM_BLD_new());
-    if (!bld ||
-        !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) ||
+    if (!bld || !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) ||
         !OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
                                           point.size())) {
         return make_error_code(Error::bad_jwk);

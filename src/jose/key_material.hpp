@@ -5,18 +5,29 @@
 
 #include <openssl/evp.h>
 
+#include <array>
 #include <memory>
 #include <string_view>
 
 namespace warden::jose::detail {
 
+/// An imported key, plus one verification context per algorithm the key fits, set up once
+/// (padding, digest) so that a verification only duplicates it (EVP_PKEY_CTX_dup reads the
+/// template and never changes it, so templates are shared between threads).
 struct KeyMaterial {
     explicit KeyMaterial(EVP_PKEY* k) noexcept : pkey(k) {}
     KeyMaterial(const KeyMaterial&) = delete;
     KeyMaterial& operator=(const KeyMaterial&) = delete;
-    ~KeyMaterial() { EVP_PKEY_free(pkey); }
+    ~KeyMaterial() {
+        for (EVP_PKEY_CTX* c : verify_templates) EVP_PKEY_CTX_free(c);
+        EVP_PKEY_free(pkey);
+    }
     EVP_PKEY* pkey;
+    std::array<EVP_PKEY_CTX*, 10> verify_templates{};  ///< indexed by Algorithm; EdDSA unused
 };
+
+/// A verification context for `alg` over a prehashed message, or nullptr (EdDSA, errors).
+EVP_PKEY_CTX* make_verify_template(Algorithm alg, EVP_PKEY* pkey) noexcept;
 
 struct PkeyFree {
     void operator()(EVP_PKEY* k) const noexcept { EVP_PKEY_free(k); }

@@ -10,7 +10,9 @@ namespace warden::jose::detail {
 namespace {
 
 // Digests are fetched once; EVP_MD objects are immutable and safe to share between threads.
-const EVP_MD* fetch_digest(const char* name) noexcept { return EVP_MD_fetch(nullptr, name, nullptr); }
+const EVP_MD* fetch_digest(const char* name) noexcept {
+    return EVP_MD_fetch(nullptr, name, nullptr);
+}
 
 const EVP_MD* digest_for(Algorithm alg) noexcept {
     static const EVP_MD* const sha256 = fetch_digest("SHA256");
@@ -19,14 +21,18 @@ const EVP_MD* digest_for(Algorithm alg) noexcept {
     switch (alg) {
         case Algorithm::RS256:
         case Algorithm::PS256:
-        case Algorithm::ES256: return sha256;
+        case Algorithm::ES256:
+            return sha256;
         case Algorithm::RS384:
         case Algorithm::PS384:
-        case Algorithm::ES384: return sha384;
+        case Algorithm::ES384:
+            return sha384;
         case Algorithm::RS512:
         case Algorithm::PS512:
-        case Algorithm::ES512: return sha512;
-        case Algorithm::EdDSA: return nullptr;  // Ed25519 hashes internally
+        case Algorithm::ES512:
+            return sha512;
+        case Algorithm::EdDSA:
+            return nullptr;  // Ed25519 hashes internally
     }
     return nullptr;
 }
@@ -41,10 +47,14 @@ bool is_ecdsa(Algorithm alg) noexcept {
 
 std::size_t ecdsa_component_size(Algorithm alg) noexcept {
     switch (alg) {
-        case Algorithm::ES256: return 32;
-        case Algorithm::ES384: return 48;
-        case Algorithm::ES512: return 66;
-        default: return 0;
+        case Algorithm::ES256:
+            return 32;
+        case Algorithm::ES384:
+            return 48;
+        case Algorithm::ES512:
+            return 66;
+        default:
+            return 0;
     }
 }
 
@@ -86,12 +96,56 @@ std::size_t ecdsa_raw_to_der(std::string_view raw, unsigned char* out) noexcept 
     return n + len;
 }
 
+EVP_PKEY_CTX* make_verify_template(Algorithm alg, EVP_PKEY* pkey) noexcept {
+    const EVP_MD* md = digest_for(alg);
+    if (md == nullptr) return nullptr;
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr);
+    bool ok = ctx != nullptr && EVP_PKEY_verify_init(ctx) == 1 &&
+              EVP_PKEY_CTX_set_signature_md(ctx, md) == 1;
+    if (ok && is_pss(alg)) {
+        // RFC 7518 section 3.5: MGF1 with the same hash, salt as long as the hash.
+        ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+             EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md) == 1 &&
+             EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, RSA_PSS_SALTLEN_DIGEST) == 1;
+    } else if (ok && !is_ecdsa(alg)) {
+        ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1;
+    }
+    if (!ok) {
+        EVP_PKEY_CTX_free(ctx);
+        ERR_clear_error();
+        return nullptr;
+    }
+    return ctx;
+}
+
+namespace {
+
+bool verify_eddsa(EVP_PKEY* pkey, std::string_view input, std::string_view sig) noexcept {
+    std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+    return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey) == 1 &&
+           EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()),
+                            sig.size(), reinterpret_cast<const unsigned char*>(input.data()),
+                            input.size()) == 1;
+}
+
+struct PkeyCtxFree {
+    void operator()(EVP_PKEY_CTX* c) const noexcept { EVP_PKEY_CTX_free(c); }
+};
+
+}  // namespace
+
 bool verify_signature(Algorithm alg, const KeyMaterial& key, std::string_view signing_input,
                       std::string_view signature) noexcept {
     EVP_PKEY* pkey = key.pkey;
     const auto* sig = reinterpret_cast<const unsigned char*>(signature.data());
     std::size_t sig_len = signature.size();
     std::array<unsigned char, 144> der{};
+    if (alg == Algorithm::EdDSA) {
+        // RFC 8037 section 3.1: Ed25519 signs the message itself, no prehash.
+        const bool ok = sig_len == 64 && verify_eddsa(pkey, signing_input, signature);
+        if (!ok) ERR_clear_error();
+        return ok;
+    }
     if (is_ecdsa(alg)) {
         // RFC 7518 section 3.4: exactly r || s, each the size of the group order; a DER
         // signature or one of the wrong length is rejected rather than guessed at.
@@ -99,26 +153,19 @@ bool verify_signature(Algorithm alg, const KeyMaterial& key, std::string_view si
         sig_len = ecdsa_raw_to_der(signature, der.data());
         if (sig_len == 0) return false;
         sig = der.data();
-    } else if (alg == Algorithm::EdDSA) {
-        if (sig_len != 64) return false;
     } else if (sig_len != static_cast<std::size_t>(EVP_PKEY_get_size(pkey))) {
-        // RFC 8017 section 8.2.2 / 8.1.2: an RSA signature is exactly k octets long.
+        // RFC 8017 sections 8.1.2 and 8.2.2: an RSA signature is exactly k octets long.
         return false;
     }
-
-    std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
-    EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
-    const EVP_MD* md = digest_for(alg);
-    bool ok = ctx && EVP_DigestVerifyInit(ctx.get(), &pctx, md, nullptr, pkey) == 1;
-    if (ok && is_pss(alg)) {
-        // RFC 7518 section 3.5: MGF1 with the same hash, salt as long as the hash.
-        ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-             EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1 &&
-             EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
-    }
-    ok = ok && EVP_DigestVerify(ctx.get(), sig, sig_len,
-                                reinterpret_cast<const unsigned char*>(signing_input.data()),
-                                signing_input.size()) == 1;
+    EVP_PKEY_CTX* tmpl = key.verify_templates[static_cast<std::size_t>(alg)];
+    if (tmpl == nullptr) return false;
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int digest_len = 0;
+    std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_dup(tmpl));
+    const bool ok = ctx &&
+                    EVP_Digest(signing_input.data(), signing_input.size(), digest.data(),
+                               &digest_len, digest_for(alg), nullptr) == 1 &&
+                    EVP_PKEY_verify(ctx.get(), sig, sig_len, digest.data(), digest_len) == 1;
     if (!ok) ERR_clear_error();
     return ok;
 }

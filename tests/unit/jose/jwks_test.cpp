@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 namespace {
 
 using namespace warden_test;
@@ -100,6 +103,27 @@ TEST(JwsVerify, BoundsKeysTriedWithoutKid) {
               Error::unknown_key);
     o.max_keys_without_kid = 1;
     EXPECT_TRUE(jose::verify(vector_token("valid ES256 without kid"), *vector_keys(), o));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(JwkSetSnapshot, VerifiesFromManyThreadsAtOnce) {
+    const auto keys = warden_test::vector_keys();
+    const auto options = warden_test::vector_options();
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (const char* alg : {"RS256", "PS384", "ES256", "EdDSA"}) {
+        threads.emplace_back([&, alg] {
+            const std::string t = warden_test::vector_token(std::string("valid ") + alg);
+            for (int i = 0; i < 200; ++i) {
+                if (!warden::jose::verify(t, *keys, options)) ++failures;
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(failures.load(), 0);
 }
 
 }  // namespace
