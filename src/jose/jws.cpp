@@ -34,12 +34,13 @@ result<CompactToken> split_compact(std::string_view token, std::size_t max_size)
     return t;
 }
 
-result<json::object> decode_object(std::string_view segment, Error not_object) {
+result<json::object> decode_object(std::string_view segment, Error not_object,
+                                   json::storage_ptr sp) {
     auto bytes = base64url_decode(segment);
     if (!bytes) return bytes.error();
     boost::system::error_code ec;
     // Boost.JSON keeps the last of duplicate members, which RFC 7515 section 4 permits.
-    json::value v = json::parse(*bytes, ec);
+    json::value v = json::parse(*bytes, ec, std::move(sp));
     if (ec || !v.is_object()) return make_error_code(not_object);
     return std::move(v.get_object());
 }

@@ -7,6 +7,7 @@
 #include "warden/jose/verify.hpp"
 
 #include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
 
 namespace warden::jose::detail {
 
@@ -24,7 +25,8 @@ boost::system::result<CompactToken> split_compact(std::string_view token, std::s
 
 /// Decodes a base64url segment holding a JSON object; `not_object` when it does not.
 boost::system::result<boost::json::object> decode_object(std::string_view segment,
-                                                         Error not_object);
+                                                         Error not_object,
+                                                         boost::json::storage_ptr sp = {});
 
 /// Reads alg, kid, typ from a decoded header and rejects crit. Errors: bad_header,
 /// crit_unsupported, alg_not_allowed (none, HMAC, unknown names).

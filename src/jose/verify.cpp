@@ -3,8 +3,13 @@
 
 #include "warden/jose/base64url.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
+
+#include <array>
+
 namespace warden::jose {
 
+namespace json = boost::json;
 using boost::system::result;
 
 namespace {
@@ -48,7 +53,10 @@ result<VerifiedToken> verify(std::string_view token, const JwkSet& keys,
     if (auto ec = check_options(options)) return ec;
     auto parts = detail::split_compact(token, options.max_token_size);
     if (!parts) return parts.error();
-    auto header_json = detail::decode_object(parts->header, Error::bad_header);
+    // The header object lives only in this call: parse it into a stack buffer.
+    std::array<unsigned char, 2048> header_buffer;
+    json::monotonic_resource header_memory(header_buffer.data(), header_buffer.size());
+    auto header_json = detail::decode_object(parts->header, Error::bad_header, &header_memory);
     if (!header_json) return header_json.error();
     auto parsed = detail::parse_header(*header_json);
     if (!parsed) return parsed.error();
