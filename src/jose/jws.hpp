@@ -24,8 +24,7 @@ struct CompactToken {
 boost::system::result<CompactToken> split_compact(std::string_view token, std::size_t max_size);
 
 /// Decodes a base64url segment holding a JSON object; `not_object` when it does not.
-boost::system::result<boost::json::object> decode_object(std::string_view segment,
-                                                         Error not_object,
+boost::system::result<boost::json::object> decode_object(std::string_view segment, Error not_object,
                                                          boost::json::storage_ptr sp = {});
 
 /// Reads alg, kid, typ from a decoded header and rejects crit. Errors: bad_header,

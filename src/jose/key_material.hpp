@@ -6,16 +6,17 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <string_view>
 
 namespace warden::jose::detail {
 
 /// An imported key, plus one verification context per algorithm the key fits, set up once
-/// (padding, digest) so that a verification only duplicates it (EVP_PKEY_CTX_dup reads the
-/// template and never changes it, so templates are shared between threads).
+/// (padding, digest, salt length). Templates are never used directly: each thread keeps its
+/// own duplicates (EVP_PKEY_CTX_dup only reads the template), so a key is shared freely.
 struct KeyMaterial {
-    explicit KeyMaterial(EVP_PKEY* k) noexcept : pkey(k) {}
+    explicit KeyMaterial(EVP_PKEY* k) noexcept;
     KeyMaterial(const KeyMaterial&) = delete;
     KeyMaterial& operator=(const KeyMaterial&) = delete;
     ~KeyMaterial() {
@@ -24,6 +25,7 @@ struct KeyMaterial {
     }
     EVP_PKEY* pkey;
     std::array<EVP_PKEY_CTX*, 10> verify_templates{};  ///< indexed by Algorithm; EdDSA unused
+    std::uint64_t id;  ///< unique per process, never reused: names this key in thread caches
 };
 
 /// A verification context for `alg` over a prehashed message, or nullptr (EdDSA, errors).

@@ -5,6 +5,7 @@
 #include <openssl/rsa.h>
 
 #include <array>
+#include <atomic>
 
 namespace warden::jose::detail {
 namespace {
@@ -96,6 +97,11 @@ std::size_t ecdsa_raw_to_der(std::string_view raw, unsigned char* out) noexcept 
     return n + len;
 }
 
+KeyMaterial::KeyMaterial(EVP_PKEY* k) noexcept : pkey(k) {
+    static std::atomic<std::uint64_t> next_id{1};
+    id = next_id.fetch_add(1, std::memory_order_relaxed);
+}
+
 EVP_PKEY_CTX* make_verify_template(Algorithm alg, EVP_PKEY* pkey) noexcept {
     const EVP_MD* md = digest_for(alg);
     if (md == nullptr) return nullptr;
@@ -128,9 +134,50 @@ bool verify_eddsa(EVP_PKEY* pkey, std::string_view input, std::string_view sig) 
                             input.size()) == 1;
 }
 
-struct PkeyCtxFree {
-    void operator()(EVP_PKEY_CTX* c) const noexcept { EVP_PKEY_CTX_free(c); }
+// A small per-thread cache of verification contexts duplicated from key templates, so the
+// hot path neither allocates nor duplicates. Entries are named by (key id, algorithm) with
+// ids that are never reused, and hold their own reference to the key.
+class ThreadContexts {
+  public:
+    ThreadContexts() = default;
+    ThreadContexts(const ThreadContexts&) = delete;
+    ThreadContexts& operator=(const ThreadContexts&) = delete;
+    ~ThreadContexts() {
+        for (Slot& s : slots_) EVP_PKEY_CTX_free(s.ctx);
+        EVP_MD_CTX_free(md_);
+    }
+
+    EVP_PKEY_CTX* get(const KeyMaterial& key, Algorithm alg) noexcept {
+        const std::uint64_t name = key.id * 16 + static_cast<std::uint64_t>(alg);
+        Slot& s = slots_[name % slots_.size()];
+        if (s.name != name || s.ctx == nullptr) {
+            EVP_PKEY_CTX_free(s.ctx);
+            s.ctx = EVP_PKEY_CTX_dup(key.verify_templates[static_cast<std::size_t>(alg)]);
+            s.name = name;
+        }
+        return s.ctx;
+    }
+
+    EVP_MD_CTX* digest() noexcept {
+        if (md_ == nullptr) md_ = EVP_MD_CTX_new();
+        return md_;
+    }
+
+  private:
+    struct Slot {
+        std::uint64_t name = 0;
+        EVP_PKEY_CTX* ctx = nullptr;
+    };
+    std::array<Slot, 8> slots_{};
+    EVP_MD_CTX* md_ = nullptr;
 };
+
+bool digest(const EVP_MD* md, std::string_view in, unsigned char* out, unsigned int* len,
+            EVP_MD_CTX* ctx) noexcept {
+    return ctx != nullptr && EVP_DigestInit_ex2(ctx, md, nullptr) == 1 &&
+           EVP_DigestUpdate(ctx, in.data(), in.size()) == 1 &&
+           EVP_DigestFinal_ex(ctx, out, len) == 1;
+}
 
 }  // namespace
 
@@ -157,15 +204,15 @@ bool verify_signature(Algorithm alg, const KeyMaterial& key, std::string_view si
         // RFC 8017 sections 8.1.2 and 8.2.2: an RSA signature is exactly k octets long.
         return false;
     }
-    EVP_PKEY_CTX* tmpl = key.verify_templates[static_cast<std::size_t>(alg)];
-    if (tmpl == nullptr) return false;
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int digest_len = 0;
-    std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_dup(tmpl));
-    const bool ok = ctx &&
-                    EVP_Digest(signing_input.data(), signing_input.size(), digest.data(),
-                               &digest_len, digest_for(alg), nullptr) == 1 &&
-                    EVP_PKEY_verify(ctx.get(), sig, sig_len, digest.data(), digest_len) == 1;
+    if (key.verify_templates[static_cast<std::size_t>(alg)] == nullptr) return false;
+    thread_local ThreadContexts contexts;
+    std::array<unsigned char, EVP_MAX_MD_SIZE> hash{};
+    unsigned int hash_len = 0;
+    EVP_PKEY_CTX* ctx = contexts.get(key, alg);
+    const bool ok =
+        ctx != nullptr &&
+        digest(digest_for(alg), signing_input, hash.data(), &hash_len, contexts.digest()) &&
+        EVP_PKEY_verify(ctx, sig, sig_len, hash.data(), hash_len) == 1;
     if (!ok) ERR_clear_error();
     return ok;
 }
