@@ -38,8 +38,8 @@ int fail(int code, std::string_view what) {
 
 int reject(const boost::system::error_code& ec) {
     std::ostringstream line;
-    line << "token rejected: " << ec.message() << " [" << ec.category().name() << ':'
-         << ec.value() << ']';
+    line << "token rejected: " << ec.message() << " [" << ec.category().name() << ':' << ec.value()
+         << ']';
     return fail(kExitRejected, line.str());
 }
 
@@ -56,7 +56,9 @@ std::optional<std::string> read_token(const std::string& arg) {
     return trim(std::move(in));
 }
 
-bool is_url(std::string_view s) { return s.starts_with("https://") || s.starts_with("http://"); }
+bool is_url(std::string_view s) {
+    return s.starts_with("https://") || s.starts_with("http://");
+}
 
 // Loads the JWKS from a file or a URL. nullopt after printing the reason.
 std::optional<std::string> load_jwks(const std::string& source, int& code) {
@@ -116,8 +118,9 @@ int run_verify(const VerifyArgs& args) {
     if (!token) return fail(kExitUsage, "cannot read the token from stdin");
     auto algorithms = parse_algorithms(args.algorithms);
     if (!algorithms) {
-        return fail(kExitUsage, "--algorithms: use RS256, RS384, RS512, PS256, PS384, PS512, "
-                                "ES256, ES384, ES512 or EdDSA");
+        return fail(kExitUsage,
+                    "--algorithms: use RS256, RS384, RS512, PS256, PS384, PS512, "
+                    "ES256, ES384, ES512 or EdDSA");
     }
     int code = kExitOk;
     auto jwks_text = load_jwks(args.jwks, code);
@@ -179,21 +182,23 @@ void add_jwt_command(CLI::App& app, int& exit_code) {
 
     auto args = std::make_shared<VerifyArgs>();
     CLI::App* verify = jwt->add_subcommand(
-        "verify", "Verify a JWT access token; print its claims as JSON if valid (exit 0), "
-                  "else one reason on stderr (exit 1)");
+        "verify",
+        "Verify a JWT access token; print its claims as JSON if valid (exit 0), "
+        "else one reason on stderr (exit 1)");
     verify->add_option("--jwks", args->jwks, "JWKS file or http(s) URL")->required();
-    verify->add_option("--issuer", args->issuers, "Accepted issuer (repeatable); "
-                                                  "without it iss is not checked");
+    verify->add_option("--issuer", args->issuers,
+                       "Accepted issuer (repeatable); "
+                       "without it iss is not checked");
     verify->add_option("--audience", args->audiences, "Accepted audience (repeatable)");
-    verify->add_option("--algorithms", args->algorithms,
-                       "Allowed algorithms, comma-separated (default: all asymmetric)")
+    verify
+        ->add_option("--algorithms", args->algorithms,
+                     "Allowed algorithms, comma-separated (default: all asymmetric)")
         ->delimiter(',');
     verify->add_option("--leeway", args->leeway, "Clock skew allowed, in seconds")
         ->check(CLI::Range(0LL, 86400LL));
     verify->add_option("--now", args->now, "Verify as of this UNIX time");
     verify->add_option("--require-typ", args->require_typ, "Required header typ, e.g. at+jwt");
-    verify->add_option("token", args->token, "The token, or - to read it from stdin")
-        ->required();
+    verify->add_option("token", args->token, "The token, or - to read it from stdin")->required();
     verify->callback([args, &exit_code] { exit_code = run_verify(*args); });
 
     auto token = std::make_shared<std::string>();

@@ -46,17 +46,13 @@ bool is_ecdsa(Algorithm alg) noexcept {
     return alg == Algorithm::ES256 || alg == Algorithm::ES384 || alg == Algorithm::ES512;
 }
 
+// The size of r and of s: the curve's coordinate size (RFC 7518 section 3.4).
 std::size_t ecdsa_component_size(Algorithm alg) noexcept {
-    switch (alg) {
-        case Algorithm::ES256:
-            return 32;
-        case Algorithm::ES384:
-            return 48;
-        case Algorithm::ES512:
-            return 66;
-        default:
-            return 0;
-    }
+    const Curve curve = alg == Algorithm::ES256   ? Curve::p256
+                        : alg == Algorithm::ES384 ? Curve::p384
+                        : alg == Algorithm::ES512 ? Curve::p521
+                                                  : Curve::none;
+    return coordinate_size(curve);
 }
 
 struct MdCtxFree {

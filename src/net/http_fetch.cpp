@@ -1,7 +1,7 @@
 #include "net/http_fetch.hpp"
 
-#include <boost/url/parse.hpp>
 #include <curl/curl.h>
+#include <boost/url/parse.hpp>
 
 #include <memory>
 #include <mutex>
@@ -13,17 +13,24 @@ namespace warden::net {
 namespace {
 
 class FetchCategory final : public boost::system::error_category {
-public:
+  public:
     const char* name() const noexcept override { return "warden.net"; }
     std::string message(int ev) const override {
         switch (static_cast<FetchError>(ev)) {
-            case FetchError::bad_url: return "URL is not an absolute http(s) URL";
-            case FetchError::insecure_url: return "URL must use https (http only for loopback)";
-            case FetchError::transport_failed: return "HTTP transfer failed";
-            case FetchError::timed_out: return "HTTP request timed out";
-            case FetchError::body_too_large: return "HTTP response body is too large";
-            case FetchError::redirected: return "HTTP redirect not followed";
-            case FetchError::bad_status: return "HTTP status is not 200";
+            case FetchError::bad_url:
+                return "URL is not an absolute http(s) URL";
+            case FetchError::insecure_url:
+                return "URL must use https (http only for loopback)";
+            case FetchError::transport_failed:
+                return "HTTP transfer failed";
+            case FetchError::timed_out:
+                return "HTTP request timed out";
+            case FetchError::body_too_large:
+                return "HTTP response body is too large";
+            case FetchError::redirected:
+                return "HTTP redirect not followed";
+            case FetchError::bad_status:
+                return "HTTP status is not 200";
         }
         return "unknown warden.net error";
     }
@@ -93,8 +100,7 @@ boost::system::result<std::string> http_get(std::string_view url, const FetchOpt
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(options.connect_timeout.count()));
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-                     static_cast<curl_off_t>(options.max_body_size));
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body_size));
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "warden/0.1");

@@ -33,7 +33,7 @@ std::optional<Algorithm> parse_algorithm(std::string_view name) noexcept;
 /// A set of algorithms, e.g. a verifier's allow-list. The default set is empty, and an empty
 /// allow-list allows nothing: ask for `AlgorithmSet::all_asymmetric()` explicitly.
 class AlgorithmSet {
-public:
+  public:
     constexpr AlgorithmSet() noexcept = default;
     constexpr AlgorithmSet(std::initializer_list<Algorithm> algs) noexcept {
         for (Algorithm a : algs) insert(a);
@@ -51,7 +51,7 @@ public:
     constexpr bool empty() const noexcept { return bits_ == 0; }
     constexpr bool operator==(const AlgorithmSet&) const noexcept = default;
 
-private:
+  private:
     static constexpr std::uint32_t bit(Algorithm a) noexcept {
         return 1u << static_cast<unsigned>(a);
     }

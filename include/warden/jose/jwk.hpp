@@ -31,7 +31,7 @@ enum class Curve : std::uint8_t { none, p256, p384, p521, ed25519 };
 /// One verification key. Cheap to copy (the OpenSSL key is shared and immutable);
 /// safe to use from many threads at once.
 class Jwk {
-public:
+  public:
     /// The key's `kid`, empty when it has none.
     const std::string& kid() const noexcept { return kid_; }
     KeyType type() const noexcept { return type_; }
@@ -47,7 +47,7 @@ public:
     /// The imported key; for the jose implementation.
     const detail::KeyMaterial& material() const noexcept { return *key_; }
 
-private:
+  private:
     friend struct JwkBuilder;
     std::string kid_;
     KeyType type_ = KeyType::rsa;
@@ -73,7 +73,7 @@ struct SkippedKey {
 /// An immutable set of verification keys with a `kid` index. Share it as
 /// `std::shared_ptr<const JwkSet>` and swap whole snapshots; never mutate one in use.
 class JwkSet {
-public:
+  public:
     JwkSet() = default;
     /// Takes the usable keys and the report of skipped ones.
     explicit JwkSet(std::vector<Jwk> keys, std::vector<SkippedKey> skipped = {});
@@ -86,7 +86,7 @@ public:
     std::span<const Jwk> find(std::string_view kid) const noexcept;
     bool empty() const noexcept { return keys_.empty(); }
 
-private:
+  private:
     std::vector<Jwk> keys_;
     std::vector<SkippedKey> skipped_;
 };

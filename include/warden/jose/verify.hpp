@@ -60,15 +60,15 @@ struct JoseHeader {
 /// A token whose signature and claims were verified.
 struct VerifiedToken {
     JoseHeader header;
-    std::string subject;                 ///< `sub`
-    std::string issuer;                  ///< `iss`, empty when absent and not checked
-    std::vector<std::string> audiences;  ///< `aud` as a list
+    std::string subject;                        ///< `sub`
+    std::string issuer;                         ///< `iss`, empty when absent and not checked
+    std::vector<std::string> audiences;         ///< `aud` as a list
     std::set<std::string, std::less<>> scopes;  ///< `scope` (space-separated) and `scp`
-    std::string client_id;               ///< `client_id`, else `azp`; empty when neither
-    std::optional<double> expires_at;    ///< `exp`, seconds since the epoch
-    std::optional<double> issued_at;     ///< `iat`
-    std::optional<double> not_before;    ///< `nbf`
-    boost::json::object claims;          ///< the whole payload
+    std::string client_id;                      ///< `client_id`, else `azp`; empty when neither
+    std::optional<double> expires_at;           ///< `exp`, seconds since the epoch
+    std::optional<double> issued_at;            ///< `iat`
+    std::optional<double> not_before;           ///< `nbf`
+    boost::json::object claims;                 ///< the whole payload
 
     bool has_scope(std::string_view scope) const { return scopes.contains(scope); }
 };

@@ -21,11 +21,17 @@ boost::system::result<jose::VerifiedToken> verify_at(double now, int leeway,
     return jose::verify(vector_token(name), *vector_keys(), o);
 }
 
-TEST(ClaimsExp, AcceptsOneSecondBeforeExpiry) { EXPECT_TRUE(verify_at(kExp - 1, 0)); }
+TEST(ClaimsExp, AcceptsOneSecondBeforeExpiry) {
+    EXPECT_TRUE(verify_at(kExp - 1, 0));
+}
 
-TEST(ClaimsExp, RejectsAtExpiry) { EXPECT_EQ(verify_at(kExp, 0).error(), Error::expired); }
+TEST(ClaimsExp, RejectsAtExpiry) {
+    EXPECT_EQ(verify_at(kExp, 0).error(), Error::expired);
+}
 
-TEST(ClaimsExp, AcceptsOneSecondInsideLeeway) { EXPECT_TRUE(verify_at(kExp + 29, 30)); }
+TEST(ClaimsExp, AcceptsOneSecondInsideLeeway) {
+    EXPECT_TRUE(verify_at(kExp + 29, 30));
+}
 
 TEST(ClaimsExp, RejectsOneSecondOutsideLeeway) {
     EXPECT_EQ(verify_at(kExp + 31, 30).error(), Error::expired);

@@ -57,8 +57,8 @@ TEST(JoseVectors, EveryTokenMeetsItsExpectation) {
 TEST(JoseVectors, CoversEveryAlgorithm) {
     for (std::string_view alg : {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
                                  "ES384", "ES512", "EdDSA"}) {
-        auto result =
-            jose::verify(vector_token("valid " + std::string(alg)), *vector_keys(), vector_options());
+        auto result = jose::verify(vector_token("valid " + std::string(alg)), *vector_keys(),
+                                   vector_options());
         ASSERT_TRUE(result) << alg;
         EXPECT_EQ(jose::to_string(result.value().header.alg), alg);
         EXPECT_FALSE(result.value().header.kid.empty());
