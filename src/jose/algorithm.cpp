@@ -1,0 +1,35 @@
+#include "warden/jose/algorithm.hpp"
+
+#include <array>
+#include <utility>
+
+namespace warden::jose {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, Algorithm>, 10> kNames{{
+    {"RS256", Algorithm::RS256},
+    {"RS384", Algorithm::RS384},
+    {"RS512", Algorithm::RS512},
+    {"PS256", Algorithm::PS256},
+    {"PS384", Algorithm::PS384},
+    {"PS512", Algorithm::PS512},
+    {"ES256", Algorithm::ES256},
+    {"ES384", Algorithm::ES384},
+    {"ES512", Algorithm::ES512},
+    {"EdDSA", Algorithm::EdDSA},
+}};
+
+}  // namespace
+
+std::string_view to_string(Algorithm alg) noexcept {
+    return kNames[static_cast<std::size_t>(alg)].first;
+}
+
+std::optional<Algorithm> parse_algorithm(std::string_view name) noexcept {
+    for (const auto& [n, a] : kNames) {
+        if (n == name) return a;
+    }
+    return std::nullopt;
+}
+
+}  // namespace warden::jose

@@ -1,0 +1,54 @@
+#pragma once
+// Internal: a tiny blocking HTTP GET on libcurl, for fetching JWKS and metadata documents.
+// https only (plain http only to a loopback host), no redirects, bounded time and size.
+
+#include <boost/system/error_code.hpp>
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace warden::net {
+
+/// Why a fetch failed. Values start at 1.
+enum class FetchError {
+    /// The URL is not an absolute http(s) URL.
+    bad_url = 1,
+    /// Plain http to a host other than loopback.
+    insecure_url,
+    /// Could not connect, TLS failed, or the transfer broke off.
+    transport_failed,
+    /// The request took longer than FetchOptions::timeout.
+    timed_out,
+    /// The body is larger than FetchOptions::max_body_size.
+    body_too_large,
+    /// The server answered with a redirect; redirects are not followed.
+    redirected,
+    /// The server answered with a status other than 200.
+    bad_status,
+};
+
+const boost::system::error_category& fetch_error_category() noexcept;
+boost::system::error_code make_error_code(FetchError e) noexcept;
+
+/// Limits of one fetch.
+struct FetchOptions {
+    std::chrono::milliseconds connect_timeout{3000};
+    std::chrono::milliseconds timeout{10000};
+    std::size_t max_body_size = 1024 * 1024;
+};
+
+/// GETs `url` and returns the body of a 200 response. Blocks the calling thread; use it
+/// from a worker or the CLI, never from an I/O thread. Thread-safe.
+boost::system::result<std::string> http_get(std::string_view url, const FetchOptions& options);
+
+/// True for an https URL, or an http URL whose host is loopback (localhost, 127/8, ::1).
+bool is_allowed_url(std::string_view url);
+
+}  // namespace warden::net
+
+template <>
+struct boost::system::is_error_code_enum<warden::net::FetchError> : std::true_type {};
