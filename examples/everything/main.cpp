@@ -44,7 +44,10 @@ int main(int argc, char** argv) {
             std::mutex mutex;
             std::condition_variable_any wake;
             std::unique_lock lock(mutex);
-            while (!wake.wait_for(lock, stop, interval, [] { return false; })) {
+            // wait_for returns the predicate's value, never true here: test the token.
+            for (;;) {
+                wake.wait_for(lock, stop, interval, [] { return false; });
+                if (stop.stop_requested()) break;
                 ++watched_revision;
                 app.notify_resource_updated(everything::kWatchedResourceUri);
             }

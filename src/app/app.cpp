@@ -101,14 +101,15 @@ int App::serve(const RunOptions& options) {
         return 1;
     }
     const auto& h = options.http;
-    spdlog::info("{} {} serving MCP at http://{}:{}{}{}", core_->info().name,
-                 core_->info().version, h.host.find(':') != std::string::npos ? "[" + h.host + "]" : h.host,
-                 server.port(), h.endpoint, h.stateless ? " (stateless)" : "");
+    spdlog::info("{} {} serving MCP at http://{}:{}{}{}", core_->info().name, core_->info().version,
+                 h.host.find(':') != std::string::npos ? "[" + h.host + "]" : h.host, server.port(),
+                 h.endpoint, h.stateless ? " (stateless)" : "");
     if (!transport::http::OriginPolicy::is_loopback_address(h.host))
-        spdlog::warn("!!! listening on a non-loopback address WITHOUT server-level auth: anyone "
-                     "who can reach {}:{} can call every tool. Configure MCP_RESOURCE_SERVER_* "
-                     "or bind to 127.0.0.1.",
-                     h.host, server.port());
+        spdlog::warn(
+            "!!! listening on a non-loopback address WITHOUT server-level auth: anyone "
+            "who can reach {}:{} can call every tool. Configure MCP_RESOURCE_SERVER_* "
+            "or bind to 127.0.0.1.",
+            h.host, server.port());
     int code = server.run();
     core_->shutdown();
     return code;

@@ -27,7 +27,7 @@ struct AuthDecision {
 };
 
 class AuthGate {
-public:
+  public:
     virtual ~AuthGate() = default;
     /// Validates the request's bearer token. Runs on an I/O thread and must not block:
     /// network work (key fetches, introspection) is awaited.

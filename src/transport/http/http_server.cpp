@@ -3,6 +3,7 @@
 #include "protocol/versions.hpp"
 #include "transport/http/server_state.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,7 +12,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <spdlog/spdlog.h>
 
 #include <thread>
 
@@ -95,13 +95,11 @@ net::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
             if (ec == bhttp::error::body_limit) {
                 co_await write_response(
                     conn,
-                    make_rpc_error(stub, 413, -32600, "Payload Too Large: the body exceeds the limit"),
+                    make_rpc_error(stub, 413, -32600,
+                                   "Payload Too Large: the body exceeds the limit"),
                     kWriteTimeout);
             } else if (ec == bhttp::error::header_limit) {
-                co_await write_response(
-                    conn,
-                    make_response(stub, 431, {}, {}),
-                    kWriteTimeout);
+                co_await write_response(conn, make_response(stub, 431, {}, {}), kWriteTimeout);
             } else if (ec != beast::error::timeout && ec != net::error::connection_reset &&
                        ec != net::error::eof && ec != net::error::operation_aborted) {
                 co_await write_response(
@@ -133,21 +131,22 @@ net::awaitable<bool> HttpServer::Impl::handle(Connection& conn, Request& request
     auto host = request[bhttp::field::host];
     auto origin = request[bhttp::field::origin];
     if (!origins.host_allowed(host) || !origins.origin_allowed(origin, host)) {
-        Response res = make_rpc_error(request, 403, -32600, "Forbidden: Host or Origin not allowed");
+        Response res =
+            make_rpc_error(request, 403, -32600, "Forbidden: Host or Origin not allowed");
         res.erase(bhttp::field::access_control_allow_origin);
         co_return co_await write_response(conn, std::move(res), kWriteTimeout) &&
             request.keep_alive();
     }
 
-    if (path == "/healthz" && (request.method() == bhttp::verb::get ||
-                               request.method() == bhttp::verb::head)) {
+    if (path == "/healthz" &&
+        (request.method() == bhttp::verb::get || request.method() == bhttp::verb::head)) {
         co_return co_await write_response(conn, make_response(request, 200, R"({"status":"ok"})"),
                                           kWriteTimeout) &&
             request.keep_alive();
     }
     if (path == options.endpoint) {
         bool keep = co_await handle_mcp(*this, conn, request);
-        co_return keep && request.keep_alive();
+        co_return keep&& request.keep_alive();
     }
     if (auth) {
         if (auto res = auth->route(request)) {
@@ -163,9 +162,8 @@ net::awaitable<bool> HttpServer::Impl::handle(Connection& conn, Request& request
 
 net::awaitable<void> HttpServer::Impl::sweep_loop() {
     net::steady_timer timer(ioc);
-    const auto period = std::clamp<std::chrono::milliseconds>(options.session_idle_timeout / 4,
-                                                              std::chrono::milliseconds(50),
-                                                              std::chrono::seconds(30));
+    const auto period = std::clamp<std::chrono::milliseconds>(
+        options.session_idle_timeout / 4, std::chrono::milliseconds(50), std::chrono::seconds(30));
     while (!stopping) {
         timer.expires_after(period);
         co_await timer.async_wait(net::as_tuple(net::use_awaitable));
@@ -205,10 +203,8 @@ HttpServer::~HttpServer() {
 
 boost::system::error_code HttpServer::listen() {
     boost::system::error_code ec;
-    auto address = net::ip::make_address(impl_->options.host == "localhost"
-                                             ? std::string("127.0.0.1")
-                                             : impl_->options.host,
-                                         ec);
+    auto address = net::ip::make_address(
+        impl_->options.host == "localhost" ? std::string("127.0.0.1") : impl_->options.host, ec);
     if (ec) return ec;
     tcp::endpoint endpoint(address, impl_->options.port);
     auto& acceptor = impl_->acceptor.emplace(impl_->ioc);
@@ -229,9 +225,10 @@ int HttpServer::run(bool handle_signals) {
     std::optional<net::signal_set> signals;
     if (handle_signals) {
         signals.emplace(impl.ioc, SIGINT, SIGTERM);
-        signals->async_wait([weak = std::weak_ptr(impl_)](const boost::system::error_code& ec, int) {
-            if (auto self = weak.lock(); self && !ec) self->begin_shutdown();
-        });
+        signals->async_wait(
+            [weak = std::weak_ptr(impl_)](const boost::system::error_code& ec, int) {
+                if (auto self = weak.lock(); self && !ec) self->begin_shutdown();
+            });
     }
     net::co_spawn(impl.ioc, impl.accept_loop(), net::detached);
     if (!impl.options.stateless) net::co_spawn(impl.ioc, impl.sweep_loop(), net::detached);
@@ -245,6 +242,8 @@ int HttpServer::run(bool handle_signals) {
     return 0;
 }
 
-void HttpServer::stop() { impl_->begin_shutdown(); }
+void HttpServer::stop() {
+    impl_->begin_shutdown();
+}
 
 }  // namespace warden::transport::http

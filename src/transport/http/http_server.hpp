@@ -15,7 +15,7 @@
 namespace warden::transport::http {
 
 class HttpServer {
-public:
+  public:
     HttpServer(std::shared_ptr<server::ServerCore> core, HttpOptions options,
                std::shared_ptr<AuthGate> auth = nullptr);
     ~HttpServer();
@@ -35,7 +35,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     std::shared_ptr<Impl> impl_;
 };
 

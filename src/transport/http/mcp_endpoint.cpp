@@ -5,8 +5,8 @@
 #include "transport/http/media_type.hpp"
 #include "transport/http/server_state.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/json/serialize.hpp>
 
 namespace warden::transport::http {
 
@@ -67,8 +67,7 @@ void called_tools(const json_value& message, std::vector<std::string>& out) {
 
 // Per-tool scopes (MCP authorization: 403 insufficient_scope lets the client step up).
 std::optional<Response> check_tool_scopes(HttpServer::Impl& server, const Request& req,
-                                          const json_value& message,
-                                          const Principal* principal) {
+                                          const json_value& message, const Principal* principal) {
     if (!server.auth || !principal) return std::nullopt;
     std::vector<std::string> names;
     called_tools(message, names);
@@ -77,8 +76,8 @@ std::optional<Response> check_tool_scopes(HttpServer::Impl& server, const Reques
         if (!tool || tool->required_scopes.empty()) continue;
         for (const auto& scope : tool->required_scopes)
             if (!principal->has_scope(scope))
-                return from_decision(req, server.auth->insufficient_scope(*principal,
-                                                                         tool->required_scopes));
+                return from_decision(
+                    req, server.auth->insufficient_scope(*principal, tool->required_scopes));
     }
     return std::nullopt;
 }
@@ -109,22 +108,19 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
     }
     auto message = pr::parse(req.body());
     if (!message) {
-        co_return co_await write_response(
-            conn,
-            make_rpc_error(req, 400, pr::error_code::parse_error,
-                           "Parse error: the body is not valid JSON"),
-            kWriteTimeout);
+        co_return co_await write_response(conn,
+                                          make_rpc_error(req, 400, pr::error_code::parse_error,
+                                                         "Parse error: the body is not valid JSON"),
+                                          kWriteTimeout);
     }
     if (auto version = req[kVersionHeader];
         !version.empty() && !pr::is_supported_version(version)) {
         co_return co_await write_response(
-            conn, bad_request(req, "Bad Request: unsupported MCP-Protocol-Version"),
-            kWriteTimeout);
+            conn, bad_request(req, "Bad Request: unsupported MCP-Protocol-Version"), kWriteTimeout);
     }
     if (batch_contains_initialize(*message)) {
         co_return co_await write_response(
-            conn, bad_request(req, "Invalid request: initialize cannot be batched"),
-            kWriteTimeout);
+            conn, bad_request(req, "Invalid request: initialize cannot be batched"), kWriteTimeout);
     }
     if (auto denied = check_tool_scopes(server, req, *message, principal.get()))
         co_return co_await write_response(conn, std::move(*denied), kWriteTimeout);
@@ -166,8 +162,8 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
         session = http_session->session();
     }
 
-    auto stream = std::make_shared<Stream>(random_hex(8), server.stream_settings(session.get()),
-                                           false);
+    auto stream =
+        std::make_shared<Stream>(random_hex(8), server.stream_settings(session.get()), false);
     ++server.requests_in_flight;
     auto outcome = session->handle(*message, stream, principal);
     struct InFlight {
@@ -270,8 +266,8 @@ net::awaitable<bool> handle_mcp(HttpServer::Impl& server, Connection& conn, Requ
         co_return co_await write_response(conn, make_preflight(req), kWriteTimeout);
     if (method != bhttp::verb::post && method != bhttp::verb::get &&
         method != bhttp::verb::delete_) {
-        Response res = make_rpc_error(req, 405, pr::error_code::invalid_request,
-                                      "Method Not Allowed");
+        Response res =
+            make_rpc_error(req, 405, pr::error_code::invalid_request, "Method Not Allowed");
         res.set(bhttp::field::allow, "GET, POST, DELETE, OPTIONS");
         co_return co_await write_response(conn, std::move(res), kWriteTimeout);
     }
@@ -282,8 +278,7 @@ net::awaitable<bool> handle_mcp(HttpServer::Impl& server, Connection& conn, Requ
     if (server.auth) {
         auto decision = co_await server.auth->authenticate(req);
         if (decision.status != 0)
-            co_return co_await write_response(conn, from_decision(req, decision),
-                                              kWriteTimeout);
+            co_return co_await write_response(conn, from_decision(req, decision), kWriteTimeout);
         principal = std::move(decision.principal);
     }
 

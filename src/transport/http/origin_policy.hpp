@@ -11,7 +11,7 @@
 namespace warden::transport::http {
 
 class OriginPolicy {
-public:
+  public:
     /// Loopback names (localhost, 127.0.0.1, [::1]) on `port` are the default when the
     /// server is bound to loopback; explicit allow-lists replace them.
     OriginPolicy(const HttpOptions& options);
@@ -24,7 +24,7 @@ public:
 
     static bool is_loopback_address(std::string_view address);
 
-private:
+  private:
     bool loopback_defaults_ = false;
     std::vector<std::string> hosts_;
     std::vector<std::string> origins_;

@@ -25,9 +25,8 @@ Response make_response(const Request& request, unsigned status, std::string body
 
 Response make_rpc_error(const Request& request, unsigned status, int code,
                         std::string_view message) {
-    return make_response(
-        request, status,
-        boost::json::serialize(protocol::make_error(nullptr, code, message)));
+    return make_response(request, status,
+                         boost::json::serialize(protocol::make_error(nullptr, code, message)));
 }
 
 void add_cors_headers(const Request& request, Response& response) {

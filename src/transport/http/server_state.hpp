@@ -79,9 +79,9 @@ net::awaitable<bool> write_response(Connection& conn, Response response,
 /// an SSE response (headers in `head`) from event `from_seq` on, until the stream
 /// finishes, the server closes it, or shutdown. Returns false when the connection must
 /// close.
-net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn, const Request& request,
-                                    const std::shared_ptr<Stream>& stream, Response head,
-                                    std::uint64_t from_seq);
+net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn,
+                                    const Request& request, const std::shared_ptr<Stream>& stream,
+                                    Response head, std::uint64_t from_seq);
 
 // --- mcp_endpoint.cpp -------------------------------------------------------------------
 

@@ -105,9 +105,9 @@ std::shared_ptr<HttpSession> SessionStore::create(server::ServerCore& core,
     if (sessions_.size() >= max_sessions_) return nullptr;
     // 128 bits from the CSPRNG: unguessable, and only visible ASCII as MCP requires.
     std::string id = random_hex(16);
-    auto session = std::make_shared<HttpSession>(
-        id, core.create_session(id), principal ? principal->issuer : std::string{},
-        principal ? principal->user_id : std::string{});
+    auto session = std::make_shared<HttpSession>(id, core.create_session(id),
+                                                 principal ? principal->issuer : std::string{},
+                                                 principal ? principal->user_id : std::string{});
     sessions_.emplace(id, session);
     return session;
 }

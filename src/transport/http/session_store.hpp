@@ -19,7 +19,7 @@ namespace warden::transport::http {
 std::string random_hex(std::size_t bytes);
 
 class HttpSession {
-public:
+  public:
     HttpSession(std::string id, std::shared_ptr<server::Session> session, std::string issuer,
                 std::string subject);
 
@@ -40,7 +40,7 @@ public:
     bool busy() const;
     void close();
 
-private:
+  private:
     const std::string id_;
     const std::shared_ptr<server::Session> session_;
     const std::string issuer_;
@@ -53,7 +53,7 @@ private:
 };
 
 class SessionStore {
-public:
+  public:
     explicit SessionStore(std::size_t max_sessions) : max_sessions_(max_sessions) {}
 
     /// A new session bound to `principal`; null when the cap is reached.
@@ -65,7 +65,7 @@ public:
     void close_all();
     std::size_t size() const;
 
-private:
+  private:
     const std::size_t max_sessions_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<HttpSession>> sessions_;

@@ -82,12 +82,10 @@ net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn,
                                     const Request& request, const std::shared_ptr<Stream>& stream,
                                     Response head, std::uint64_t from_seq) {
     auto wake = std::make_shared<net::steady_timer>(conn.stream.get_executor());
-    if (!stream->attach([wake] {
-            net::post(wake->get_executor(), [wake] { wake->cancel(); });
-        })) {
-        co_await write_response(conn, make_rpc_error(request, 409, -32600,
-                                                     "Conflict: the stream already has a reader"),
-                                kWriteTimeout);
+    if (!stream->attach([wake] { net::post(wake->get_executor(), [wake] { wake->cancel(); }); })) {
+        co_await write_response(
+            conn, make_rpc_error(request, 409, -32600, "Conflict: the stream already has a reader"),
+            kWriteTimeout);
         co_return request.keep_alive();
     }
     Attachment attachment{stream};

@@ -107,13 +107,15 @@ void Stream::mark_sent(std::uint64_t seq) {
 
 std::uint64_t Stream::begin_fresh_delivery() {
     std::lock_guard lock(mutex_);
-    if (settings_.priming && (events_.empty() || !events_.back().data.empty() ||
-                              events_.back().seq < sent_))
+    if (settings_.priming &&
+        (events_.empty() || !events_.back().data.empty() || events_.back().seq < sent_))
         push_event_locked({});
     return sent_;
 }
 
-std::string Stream::event_id(std::uint64_t seq) const { return id_ + "_" + std::to_string(seq); }
+std::string Stream::event_id(std::uint64_t seq) const {
+    return id_ + "_" + std::to_string(seq);
+}
 
 bool Stream::finished() const {
     std::lock_guard lock(mutex_);

@@ -33,7 +33,7 @@ struct StreamSettings {
 /// Thread-safe. Producers are handler threads (send/complete); the consumer is the one
 /// connection currently attached as writer.
 class Stream : public server::Exchange {
-public:
+  public:
     enum class Mode { undecided, json, sse };
 
     Stream(std::string id, StreamSettings settings, bool standalone);
@@ -75,7 +75,7 @@ public:
     bool finished() const;
     bool attached() const;
 
-private:
+  private:
     void push_event_locked(std::string data);
     void wake_locked();
 
