@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 cmake --preset fuzz >/dev/null
-cmake --build build-fuzz -j2
+cmake --build build-fuzz -j2 --target fuzz_all
 artifacts=$PWD/build-fuzz/fuzz-artifacts
 mkdir -p "$artifacts"
 status=0

@@ -90,7 +90,10 @@ std::optional<UriVariables> match_uri_template(std::string_view uri_template,
         if (raw.empty() || raw.find('/') != std::string_view::npos) return std::nullopt;
         auto decoded = percent_decode(raw);
         if (!decoded) return std::nullopt;
-        vars.emplace(std::string(part.text), std::move(*decoded));
+        // A variable named twice must match the same value both times (RFC 6570 expands
+        // every occurrence of a name to the same value).
+        auto [it, inserted] = vars.emplace(std::string(part.text), *decoded);
+        if (!inserted && it->second != *decoded) return std::nullopt;
         pos = end;
     }
     if (pos != uri.size()) return std::nullopt;

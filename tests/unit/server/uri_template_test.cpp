@@ -41,3 +41,9 @@ TEST(UriTemplate, ListsVariablesInOrder) {
 }
 
 }  // namespace
+
+// Found by fuzz_uri_template: a name used twice must match one value.
+TEST(UriTemplate, RepeatedVariableMustMatchTheSameValue) {
+    EXPECT_TRUE(warden::server::match_uri_template("a{x}b{x}c", "a1b1c"));
+    EXPECT_FALSE(warden::server::match_uri_template("a{x}b{x}c", "a1b2c"));
+}
