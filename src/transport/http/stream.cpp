@@ -28,7 +28,9 @@ void Stream::wake_locked() {
 
 void Stream::send(json::object message) {
     std::lock_guard lock(mutex_);
-    if (finished_ || settings_.json_only) return;  // JSON mode has nowhere to put it
+    // JSON mode answers POSTs with one JSON body, so a request's notifications have nowhere
+    // to go; the standalone GET stream is SSE in every mode and keeps its notifications.
+    if (finished_ || (settings_.json_only && !standalone_)) return;
     if (mode_ == Mode::undecided) {
         mode_ = Mode::sse;
         if (settings_.priming) push_event_locked({});

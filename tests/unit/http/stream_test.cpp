@@ -117,6 +117,17 @@ TEST(HttpStream, JsonOnlyDropsNotifications) {
     ASSERT_TRUE(p.json_reply);
 }
 
+TEST(HttpStream, JsonOnlyKeepsStandaloneNotifications) {
+    StreamSettings st = settings();
+    st.json_only = true;
+    Stream s("abc", st, true);
+    s.send(notification(1));
+    auto p = s.take(0);
+    EXPECT_EQ(p.mode, Stream::Mode::sse);
+    ASSERT_EQ(p.events.size(), 2u);
+    EXPECT_EQ(json::parse(p.events[1].data), json::value(notification(1)));
+}
+
 TEST(HttpStream, CanRequestFollowsSettings) {
     EXPECT_TRUE(Stream("a", settings(), false).can_request());
     StreamSettings st = settings();
