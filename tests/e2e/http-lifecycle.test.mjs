@@ -14,7 +14,7 @@ async function pingStatus(url, sessionId) {
   return res.status;
 }
 
-describe('HTTP session expiry', () => {
+describe('HTTP session expiry', { timeout: 120000 }, () => {
   let server;
   before(async () => {
     server = await startHttpServer('warden-everything', { args: ['--session-idle-timeout-ms', '200'] });
@@ -36,7 +36,7 @@ describe('HTTP session expiry', () => {
   });
 });
 
-describe('HTTP session cap', () => {
+describe('HTTP session cap', { timeout: 120000 }, () => {
   let server;
   before(async () => {
     server = await startHttpServer('warden-everything', { args: ['--max-sessions', '2'] });
@@ -55,7 +55,7 @@ describe('HTTP session cap', () => {
   });
 });
 
-describe('HTTP graceful shutdown', () => {
+describe('HTTP graceful shutdown', { timeout: 120000 }, () => {
   let server;
   before(async () => {
     server = await startHttpServer('warden-everything', { args: ['--shutdown-grace-ms', '20000'] });
@@ -107,7 +107,7 @@ describe('HTTP graceful shutdown', () => {
   });
 });
 
-describe('HTTP slow clients', () => {
+describe('HTTP slow clients', { timeout: 120000 }, () => {
   let server;
   before(async () => {
     server = await startHttpServer('warden-everything', { args: ['--read-timeout-ms', '1000'] });

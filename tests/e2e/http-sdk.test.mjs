@@ -27,7 +27,7 @@ function clientHandlers(record) {
   };
 }
 
-describe('SDK client over HTTP (stateful)', () => {
+describe('SDK client over HTTP (stateful)', { timeout: 120000 }, () => {
   let server;
   let peer;
   const record = { sampling: [], elicit: [], logs: [], updated: [] };
@@ -144,7 +144,7 @@ describe('SDK client over HTTP (stateful)', () => {
   });
 });
 
-describe('SDK client over HTTP (stateless)', () => {
+describe('SDK client over HTTP (stateless)', { timeout: 120000 }, () => {
   let server;
   let peer;
   const record = { sampling: [], elicit: [], logs: [], updated: [] };

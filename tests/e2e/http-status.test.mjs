@@ -12,7 +12,7 @@ function jsonHeaders(extra = {}) {
   return { 'Content-Type': 'application/json', Accept: POST_ACCEPT, ...extra };
 }
 
-describe('HTTP status codes (stateful)', () => {
+describe('HTTP status codes (stateful)', { timeout: 120000 }, () => {
   let server;
   let sessionId;
 
@@ -272,7 +272,7 @@ describe('HTTP status codes (stateful)', () => {
   });
 });
 
-describe('HTTP status codes (default body limit)', () => {
+describe('HTTP status codes (default body limit)', { timeout: 120000 }, () => {
   let server;
   before(async () => {
     server = await startHttpServer();
@@ -288,7 +288,7 @@ describe('HTTP status codes (default body limit)', () => {
   });
 });
 
-describe('HTTP status codes (stateless)', () => {
+describe('HTTP status codes (stateless)', { timeout: 120000 }, () => {
   let server;
   before(async () => {
     server = await startHttpServer('warden-everything', { args: ['--stateless'] });

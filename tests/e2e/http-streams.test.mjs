@@ -42,7 +42,7 @@ function seqOf(id) {
   return Number(id.slice(id.lastIndexOf('_') + 1));
 }
 
-describe('HTTP SSE streams and resumption', () => {
+describe('HTTP SSE streams and resumption', { timeout: 120000 }, () => {
   let server;
   let sessionId;
 
@@ -187,6 +187,50 @@ describe('HTTP SSE streams and resumption', () => {
       assert.equal(again.status, 200);
     } finally {
       second.abort();
+    }
+  });
+});
+
+describe('HTTP JSON mode (--json-response)', { timeout: 120000 }, () => {
+  let server;
+  let sessionId;
+
+  before(async () => {
+    server = await startHttpServer('warden-everything', {
+      args: ['--json-response'],
+      env: { WARDEN_EVERYTHING_WATCH_MS: '100' },
+    });
+    sessionId = await openSession(server.url);
+  });
+  after(async () => {
+    await server?.kill();
+  });
+
+  it('answers a notifying call with one JSON body', async () => {
+    const res = await postMessage(server.url, callTool(50, 'test_tool_with_progress', 'p50'), { sessionId });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^application\/json/);
+    const body = await res.json();
+    assert.equal(body.id, 50);
+    assert.equal(body.result.content[0].text, 'Tool with progress executed successfully');
+  });
+
+  it('still delivers notifications on the standalone GET stream', async () => {
+    const sub = await postMessage(
+      server.url,
+      { jsonrpc: '2.0', id: 51, method: 'resources/subscribe', params: { uri: 'test://watched-resource' } },
+      { sessionId },
+    );
+    assert.equal(sub.status, 200);
+    await sub.arrayBuffer();
+    const controller = new AbortController();
+    try {
+      const res = await sessionGet(server.url, sessionId, { signal: controller.signal });
+      assert.equal(res.status, 200);
+      const events = await collect(res, (m) => m.method === 'notifications/resources/updated');
+      assert.equal(events.at(-1).message.params.uri, 'test://watched-resource');
+    } finally {
+      controller.abort();
     }
   });
 });
