@@ -38,6 +38,30 @@ async function collect(response, done = () => false) {
   return events;
 }
 
+// Subscribes to the fixture's watched resource, opens the standalone GET stream and reads
+// it until notifications/resources/updated arrives; returns the events read.
+async function awaitResourceUpdate(url, sessionId, requestId) {
+  const sub = await postMessage(
+    url,
+    { jsonrpc: '2.0', id: requestId, method: 'resources/subscribe', params: { uri: 'test://watched-resource' } },
+    { sessionId },
+  );
+  assert.equal(sub.status, 200);
+  await sub.arrayBuffer();
+  const controller = new AbortController();
+  try {
+    const res = await sessionGet(url, sessionId, { signal: controller.signal });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^text\/event-stream/);
+    const events = await collect(res, (m) => m.method === 'notifications/resources/updated');
+    assert.equal(events.at(-1).message.method, 'notifications/resources/updated');
+    assert.equal(events.at(-1).message.params.uri, 'test://watched-resource');
+    return events;
+  } finally {
+    controller.abort();
+  }
+}
+
 function seqOf(id) {
   return Number(id.slice(id.lastIndexOf('_') + 1));
 }
@@ -149,26 +173,8 @@ describe('HTTP SSE streams and resumption', { timeout: 120000 }, () => {
   });
 
   it('the standalone GET stream delivers notifications/resources/updated after subscribe', async () => {
-    const sub = await postMessage(
-      server.url,
-      { jsonrpc: '2.0', id: 40, method: 'resources/subscribe', params: { uri: 'test://watched-resource' } },
-      { sessionId },
-    );
-    assert.equal(sub.status, 200);
-    await sub.arrayBuffer();
-    const controller = new AbortController();
-    try {
-      const res = await sessionGet(server.url, sessionId, { signal: controller.signal });
-      assert.equal(res.status, 200);
-      assert.match(res.headers.get('content-type'), /^text\/event-stream/);
-      const events = await collect(res, (m) => m.method === 'notifications/resources/updated');
-      assert.equal(events[0].data, '', 'the standalone stream starts with a priming event');
-      const updated = events[events.length - 1].message;
-      assert.equal(updated.method, 'notifications/resources/updated');
-      assert.equal(updated.params.uri, 'test://watched-resource');
-    } finally {
-      controller.abort();
-    }
+    const events = await awaitResourceUpdate(server.url, sessionId, 40);
+    assert.equal(events[0].data, '', 'the standalone stream starts with a priming event');
   });
 
   it('after the standalone stream drops, a new GET is served (not 409 forever)', async () => {
@@ -216,21 +222,6 @@ describe('HTTP JSON mode (--json-response)', { timeout: 120000 }, () => {
   });
 
   it('still delivers notifications on the standalone GET stream', async () => {
-    const sub = await postMessage(
-      server.url,
-      { jsonrpc: '2.0', id: 51, method: 'resources/subscribe', params: { uri: 'test://watched-resource' } },
-      { sessionId },
-    );
-    assert.equal(sub.status, 200);
-    await sub.arrayBuffer();
-    const controller = new AbortController();
-    try {
-      const res = await sessionGet(server.url, sessionId, { signal: controller.signal });
-      assert.equal(res.status, 200);
-      const events = await collect(res, (m) => m.method === 'notifications/resources/updated');
-      assert.equal(events.at(-1).message.params.uri, 'test://watched-resource');
-    } finally {
-      controller.abort();
-    }
+    await awaitResourceUpdate(server.url, sessionId, 51);
   });
 });
