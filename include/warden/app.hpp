@@ -72,7 +72,10 @@ class App {
     void notify_resource_updated(std::string_view uri);
 
     /// Parses the command line (--transport stdio|http, --host, --port, --stateless,
-    /// --log-level) and serves until stopped. Returns the process exit code.
+    /// --json-response, --allowed-host, --allowed-origin, the HTTP limits --max-body-bytes,
+    /// --max-header-bytes, --max-sessions, --session-idle-timeout-ms, --read-timeout-ms,
+    /// --shutdown-grace-ms, and --log-level) and serves until stopped. Returns the process
+    /// exit code.
     int run(int argc, char** argv);
     /// Serves with the given options until stopped. Returns the process exit code.
     int serve(const RunOptions& options);

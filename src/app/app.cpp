@@ -9,6 +9,9 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <chrono>
+#include <cstdint>
+
 namespace warden {
 
 App::App(ServerInfo info, ServerOptions options)
@@ -68,6 +71,25 @@ int App::run(int argc, char** argv) {
     cli.add_option("--allowed-host", http.allowed_hosts, "HTTP: accepted Host header (repeat)");
     cli.add_option("--allowed-origin", http.allowed_origins,
                    "HTTP: accepted Origin header (repeat)");
+    // Limits, in the units of HttpOptions; mostly for operators and tests.
+    cli.add_option("--max-body-bytes", http.max_body_bytes, "HTTP: larger bodies get 413")
+        ->capture_default_str();
+    cli.add_option("--max-header-bytes", http.max_header_bytes, "HTTP: larger headers get 431")
+        ->capture_default_str();
+    cli.add_option("--max-sessions", http.max_sessions, "HTTP: further initialize gets 503")
+        ->capture_default_str();
+    auto add_ms = [&](const char* name, std::chrono::milliseconds& field, const char* help) {
+        cli.add_option_function<std::int64_t>(
+               name, [&field](std::int64_t ms) { field = std::chrono::milliseconds(ms); }, help)
+            ->check(CLI::PositiveNumber)
+            ->default_str(std::to_string(field.count()));
+    };
+    add_ms("--session-idle-timeout-ms", http.session_idle_timeout,
+           "HTTP: sessions unused this long are closed");
+    add_ms("--read-timeout-ms", http.read_timeout,
+           "HTTP: a request's headers and body must arrive within this time");
+    add_ms("--shutdown-grace-ms", http.shutdown_grace,
+           "HTTP: on SIGINT/SIGTERM, how long requests in flight may take to finish");
     cli.add_option("--log-level", options.log_level, "trace, debug, info, warn, error, off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
         ->capture_default_str();

@@ -8,7 +8,7 @@ import {
   LoggingMessageNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 
-import { connect, PNG_SIGNATURE } from './helpers.mjs';
+import { connect, echoSampling, PNG_SIGNATURE } from './helpers.mjs';
 
 const EXPECTED_TOOLS = [
   'json_schema_2020_12_tool',
@@ -39,12 +39,7 @@ describe('warden-everything tools', () => {
       setup(client) {
         client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
           samplingRequests.push(request);
-          return {
-            role: 'assistant',
-            content: { type: 'text', text: `echo:${request.params.messages[0].content.text}` },
-            model: 'e2e-model',
-            stopReason: 'endTurn',
-          };
+          return echoSampling(request);
         });
         client.setRequestHandler(ElicitRequestSchema, async (request) => {
           elicitRequests.push(request);

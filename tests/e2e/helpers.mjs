@@ -1,19 +1,32 @@
 // Shared helpers for the end-to-end tests: where the binaries are, an SDK client connected
-// over stdio that records every message it receives, and a raw line-level stdio peer.
+// over stdio or Streamable HTTP that records every message it receives, a raw line-level
+// stdio peer, and raw HTTP helpers (server on a free port, requests, an SSE reader).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import http from 'node:http';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const binDir = path.resolve(repoRoot, process.env.WARDEN_BIN_DIR ?? 'build/bin');
 
 /** The first eight bytes of every PNG file. */
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The client's answer to a sampling request in the tests: echoes the first message. */
+export function echoSampling(request) {
+  return {
+    role: 'assistant',
+    content: { type: 'text', text: `echo:${request.params.messages[0].content.text}` },
+    model: 'e2e-model',
+    stopReason: 'endTurn',
+  };
+}
 
 /** Absolute path of a binary built into WARDEN_BIN_DIR (default build/bin). */
 export function binary(name) {
@@ -154,4 +167,169 @@ export class RawServer {
       clearTimeout(timer);
     }
   }
+}
+
+// --- Streamable HTTP ------------------------------------------------------------------------
+
+/** Accept header every POST to the MCP endpoint must carry. */
+export const POST_ACCEPT = 'application/json, text/event-stream';
+
+/**
+ * Starts `binaryName --transport http --host 127.0.0.1 --port 0 ...args` and waits until it
+ * logs where it listens. Returns { url, origin, port, hostHeader, child, stderr(), exited,
+ * kill() }. Always call kill() in `after`: it kills the process by its PID if it still runs.
+ */
+export async function startHttpServer(binaryName = 'warden-everything', { args = [], env = {} } = {}) {
+  const child = spawn(
+    binary(binaryName),
+    ['--transport', 'http', '--host', '127.0.0.1', '--port', '0', ...args],
+    { env: { ...process.env, WARDEN_EVERYTHING_WATCH_MS: '0', ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(child.pid, 'SIGKILL');
+      await exited;
+    }
+  };
+  try {
+    await waitFor(() => /http:\/\/127\.0\.0\.1:\d+\/mcp/.test(stderr) || child.exitCode !== null, 10000, 'the server to listen');
+  } catch (error) {
+    await kill();
+    throw error;
+  }
+  const match = stderr.match(/http:\/\/127\.0\.0\.1:(\d+)\/mcp/);
+  if (!match) {
+    await kill();
+    throw new Error(`server did not start; its log:\n${stderr}`);
+  }
+  const port = Number(match[1]);
+  return {
+    url: match[0],
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    hostHeader: `127.0.0.1:${port}`,
+    child,
+    stderr: () => stderr,
+    exited,
+    kill,
+  };
+}
+
+/**
+ * One request over a fresh connection with node:http, which (unlike fetch) sends Host and
+ * any other header exactly as given. Resolves { status, headers, body, json } once the
+ * whole response is in.
+ */
+export function rawRequest(url, { method = 'GET', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode, headers: res.headers, body: text, json });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+/** A JSON-RPC message POSTed with the headers the transport requires (plus `headers`). */
+export function postMessage(url, message, { sessionId, headers = {}, signal } = {}) {
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: POST_ACCEPT,
+      ...(sessionId && { 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': '2025-11-25' }),
+      ...headers,
+    },
+    body: typeof message === 'string' ? message : JSON.stringify(message),
+    signal,
+  });
+}
+
+/**
+ * Reads Server-Sent Events from a fetch Response: yields { id, event, data, retry } per event
+ * (data as text; '' for a priming event).
+ */
+export async function* sseEvents(response) {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of response.body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end;
+    while ((end = buffer.search(/\r?\n\r?\n/)) !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
+      const event = { id: undefined, event: 'message', data: undefined, retry: undefined };
+      let comment = true;
+      for (const line of block.split(/\r?\n/)) {
+        if (line.startsWith(':')) continue;
+        comment = false;
+        const colon = line.indexOf(':');
+        const field = colon === -1 ? line : line.slice(0, colon);
+        const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+        if (field === 'id') event.id = value;
+        else if (field === 'event') event.event = value;
+        else if (field === 'retry') event.retry = Number(value);
+        else if (field === 'data') event.data = event.data === undefined ? value : `${event.data}\n${value}`;
+      }
+      if (!comment) yield event;
+    }
+  }
+}
+
+/** The JSON-RPC messages of a POST's answer, whether it came as JSON or as SSE. */
+export async function readMessages(response) {
+  const type = response.headers.get('content-type') ?? '';
+  if (type.startsWith('application/json')) return [await response.json()];
+  const messages = [];
+  for await (const e of sseEvents(response)) if (e.data) messages.push(JSON.parse(e.data));
+  return messages;
+}
+
+/** Initializes a session over raw HTTP; returns its id (the initialized notification sent). */
+export async function openSession(url, { protocolVersion = '2025-11-25', capabilities = {} } = {}) {
+  const res = await postMessage(url, {
+    jsonrpc: '2.0',
+    id: 'init',
+    method: 'initialize',
+    params: { protocolVersion, capabilities, clientInfo: { name: 'raw-http-e2e', version: '1.0.0' } },
+  });
+  if (res.status !== 200) throw new Error(`initialize answered ${res.status}: ${await res.text()}`);
+  const sessionId = res.headers.get('mcp-session-id');
+  const [answer] = await readMessages(res);
+  if (!answer?.result) throw new Error(`initialize failed: ${JSON.stringify(answer)}`);
+  const ack = await postMessage(
+    url,
+    { jsonrpc: '2.0', method: 'notifications/initialized' },
+    { sessionId, headers: { 'MCP-Protocol-Version': protocolVersion } },
+  );
+  await ack.arrayBuffer();
+  if (ack.status !== 202) throw new Error(`initialized answered ${ack.status}`);
+  return sessionId;
+}
+
+/** An SDK client connected over Streamable HTTP; `setup(client)` runs before connecting. */
+export async function connectHttp(url, { capabilities = {}, setup, transportOptions = {} } = {}) {
+  const transport = new RecordingTransport(new StreamableHTTPClientTransport(new URL(url), transportOptions));
+  const client = new Client({ name: 'warden-http-e2e', version: '1.0.0' }, { capabilities });
+  if (setup) setup(client);
+  await client.connect(transport);
+  return { client, transport, close: () => client.close() };
 }

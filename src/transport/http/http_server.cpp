@@ -13,6 +13,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 
+#include <array>
 #include <thread>
 
 namespace warden::transport::http {
@@ -22,6 +23,27 @@ using tcp = net::ip::tcp;
 
 namespace {
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
+// Lingering close, bounded: how long and how much of a rejected request is read and dropped.
+constexpr auto kDrainTimeout = std::chrono::seconds(2);
+constexpr std::size_t kDrainBytes = 64 * 1024 * 1024;
+
+// After answering a request the parser rejected (413, 431, 400), the client may still be
+// sending it: closing with unread bytes makes the kernel send a RST, and a RST can destroy
+// the response before the client reads it (RFC 9112 §9.6: close in two steps). So half-close
+// first, then read and drop until the client closes, for a bounded time and amount.
+net::awaitable<void> drain(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) co_return;
+    stream.expires_after(kDrainTimeout);
+    std::array<char, 16 * 1024> scratch;
+    for (std::size_t total = 0; total < kDrainBytes;) {
+        auto [read_ec, n] = co_await stream.async_read_some(net::buffer(scratch),
+                                                            net::as_tuple(net::use_awaitable));
+        if (read_ec) break;
+        total += n;
+    }
+}
 }  // namespace
 
 HttpServer::Impl::Impl(std::shared_ptr<server::ServerCore> core_, HttpOptions options_,
@@ -89,23 +111,26 @@ net::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
         }
         if (ec == bhttp::error::end_of_stream) break;  // a normal close (Beast #2637)
         if (ec) {
+            bool answered = false;
             Request stub;
             stub.version(11);
             stub.keep_alive(false);
             if (ec == bhttp::error::body_limit) {
-                co_await write_response(
+                answered = co_await write_response(
                     conn,
                     make_rpc_error(stub, 413, -32600,
                                    "Payload Too Large: the body exceeds the limit"),
                     kWriteTimeout);
             } else if (ec == bhttp::error::header_limit) {
-                co_await write_response(conn, make_response(stub, 431, {}, {}), kWriteTimeout);
+                answered =
+                    co_await write_response(conn, make_response(stub, 431, {}, {}), kWriteTimeout);
             } else if (ec != beast::error::timeout && ec != net::error::connection_reset &&
                        ec != net::error::eof && ec != net::error::operation_aborted) {
-                co_await write_response(
+                answered = co_await write_response(
                     conn, make_rpc_error(stub, 400, -32600, "Bad Request: malformed HTTP"),
                     kWriteTimeout);
             }
+            if (answered) co_await drain(conn.stream);
             break;
         }
         Request request = parser.release();

@@ -235,7 +235,12 @@ net::awaitable<bool> handle_get(HttpServer::Impl& server, Connection& conn, Requ
                 kWriteTimeout);
         from = stream->begin_fresh_delivery();
     }
-    co_return co_await deliver_stream(server, conn, req, stream, stream_head(req, {}), from);
+    // A client resumes because it lost its connection; the server may not have noticed
+    // yet (nothing was written since), so the resuming reader takes the stream over
+    // rather than getting 409 until the old writer's next write fails.
+    const bool resuming = !req["Last-Event-ID"].empty();
+    co_return co_await deliver_stream(server, conn, req, stream, stream_head(req, {}), from,
+                                      resuming);
 }
 
 net::awaitable<bool> handle_delete(HttpServer::Impl& server, Connection& conn, Request& req,

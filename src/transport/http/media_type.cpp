@@ -45,19 +45,30 @@ bool content_type_is(std::string_view content_type, std::string_view type) {
 bool accepts(std::string_view accept, std::string_view type) {
     const auto slash = type.find('/');
     const auto wildcard = std::string(type.substr(0, slash)) + "/*";
+    // RFC 9110 §12.5.1: the most specific range that matches decides the quality, so
+    // "text/event-stream;q=0, */*" refuses text/event-stream whatever the order.
+    int best = 0;  // 3: the type itself, 2: type/*, 1: */*
+    bool acceptable = false;
     while (!accept.empty()) {
         auto comma = accept.find(',');
         auto item = accept.substr(0, comma);
         auto semi = item.find(';');
         auto range = trim(item.substr(0, semi));
         auto params = semi == std::string_view::npos ? std::string_view{} : item.substr(semi + 1);
-        if ((iequals(range, type) || iequals(range, wildcard) || range == "*/*") &&
-            !zero_quality(params))
-            return true;
+        const int specificity = iequals(range, type)       ? 3
+                                : iequals(range, wildcard) ? 2
+                                : range == "*/*"           ? 1
+                                                           : 0;
+        if (specificity > best) {
+            best = specificity;
+            acceptable = !zero_quality(params);
+        } else if (specificity != 0 && specificity == best) {
+            acceptable = acceptable || !zero_quality(params);
+        }
         if (comma == std::string_view::npos) break;
         accept.remove_prefix(comma + 1);
     }
-    return false;
+    return acceptable;
 }
 
 }  // namespace warden::transport::http

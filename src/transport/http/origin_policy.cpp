@@ -1,7 +1,5 @@
 #include "transport/http/origin_policy.hpp"
 
-#include <boost/url/parse.hpp>
-
 #include <algorithm>
 #include <cctype>
 
@@ -56,13 +54,26 @@ bool OriginPolicy::host_allowed(std::string_view host) const {
 bool OriginPolicy::origin_allowed(std::string_view origin, std::string_view host) const {
     if (origin.empty()) return true;
     if (!origins_.empty()) return listed(origins_, origin);
+    // An Origin is exactly scheme "://" host [":" port] (RFC 6454 §6.2). Parsed by hand:
+    // Boost.URL 1.81 reads "http://127.0.0.1.evil.example" as host 127.0.0.1 followed by
+    // the path ".evil.example", which let any site named 127.0.0.1.<anything> through.
     // "null" origins (sandboxed frames, file://) are never trusted.
-    auto url = boost::urls::parse_absolute_uri(origin);
-    if (!url || !url->has_authority()) return false;
-    if (url->scheme() != "http" && url->scheme() != "https") return false;
-    if (loopback_defaults_) return is_loopback_name(url->encoded_host_address());
+    auto sep = origin.find("://");
+    if (sep == std::string_view::npos) return false;
+    auto scheme = origin.substr(0, sep);
+    if (!iequals(scheme, "http") && !iequals(scheme, "https")) return false;
+    auto authority = origin.substr(sep + 3);
+    if (authority.empty() || authority.find_first_of("/?#@\\ ") != std::string_view::npos)
+        return false;
+    auto name = host_name(authority);
+    auto rest = authority.substr(name.size());
+    if (name.empty() || name == "[" || name.back() == ':') return false;
+    if (!rest.empty() && (rest.size() == 1 || rest.front() != ':' ||
+                          rest.find_first_not_of("0123456789", 1) != std::string_view::npos))
+        return false;
+    if (loopback_defaults_) return is_loopback_name(name);
     // Same origin as the request itself: the page was served by this host.
-    return iequals(url->encoded_authority(), host);
+    return iequals(authority, host);
 }
 
 }  // namespace warden::transport::http

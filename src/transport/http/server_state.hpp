@@ -77,11 +77,12 @@ net::awaitable<bool> write_response(Connection& conn, Response response,
 
 /// Delivers `stream` to the client: a JSON response if the stream settled on JSON, else
 /// an SSE response (headers in `head`) from event `from_seq` on, until the stream
-/// finishes, the server closes it, or shutdown. Returns false when the connection must
-/// close.
+/// finishes, the server closes it, another reader takes it over, or shutdown. With
+/// `take_over` (resumption) a reader still attached is replaced. Returns false when the
+/// connection must close.
 net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn,
                                     const Request& request, const std::shared_ptr<Stream>& stream,
-                                    Response head, std::uint64_t from_seq);
+                                    Response head, std::uint64_t from_seq, bool take_over = false);
 
 // --- mcp_endpoint.cpp -------------------------------------------------------------------
 

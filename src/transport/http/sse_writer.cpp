@@ -71,28 +71,42 @@ net::awaitable<bool> write_sse_head(Connection& conn, const Request& request, Re
 // Detaches the writer from the stream however the delivery ends.
 struct Attachment {
     std::shared_ptr<Stream> stream;
-    ~Attachment() {
-        if (stream) stream->detach();
-    }
+    std::uint64_t token;
+    ~Attachment() { stream->detach(token); }
 };
 
 }  // namespace
 
 net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn,
                                     const Request& request, const std::shared_ptr<Stream>& stream,
-                                    Response head, std::uint64_t from_seq) {
+                                    Response head, std::uint64_t from_seq, bool take_over) {
     auto wake = std::make_shared<net::steady_timer>(conn.stream.get_executor());
-    if (!stream->attach([wake] { net::post(wake->get_executor(), [wake] { wake->cancel(); }); })) {
+    // Set by a wake-up, cleared before each take(); both run on the connection's strand.
+    // A wake-up that lands while this coroutine is suspended in a write (not in the wait)
+    // cancels nothing, so without the flag its news would wait for the keep-alive timer.
+    auto news = std::make_shared<bool>(false);
+    const auto token = stream->attach(
+        [wake, news] {
+            net::post(wake->get_executor(), [wake, news] {
+                *news = true;
+                wake->cancel();
+            });
+        },
+        take_over);
+    if (token == 0) {
         co_await write_response(
             conn, make_rpc_error(request, 409, -32600, "Conflict: the stream already has a reader"),
             kWriteTimeout);
         co_return request.keep_alive();
     }
-    Attachment attachment{stream};
+    Attachment attachment{stream, token};
 
     bool head_written = false;
     std::uint64_t next = from_seq;
     for (;;) {
+        // A resuming reader took the stream over: this connection is presumably dead.
+        if (stream->superseded(token)) co_return false;
+        *news = false;
         auto pending = stream->take(next);
         if (pending.mode == Stream::Mode::json) {
             if (pending.no_reply) {
@@ -129,6 +143,7 @@ net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn,
             if (head_written && !co_await write_last_chunk(conn)) co_return false;
             co_return false;
         }
+        if (*news) continue;
         wake->expires_after(kKeepAliveInterval);
         auto [ec] = co_await wake->async_wait(net::as_tuple(net::use_awaitable));
         if (!ec && head_written) {

@@ -28,7 +28,9 @@ void Stream::wake_locked() {
 
 void Stream::send(json::object message) {
     std::lock_guard lock(mutex_);
-    if (finished_ || settings_.json_only) return;  // JSON mode has nowhere to put it
+    // JSON mode answers POSTs with one JSON body, so a request's notifications have nowhere
+    // to go; the standalone GET stream is SSE in every mode and keeps its notifications.
+    if (finished_ || (settings_.json_only && !standalone_)) return;
     if (mode_ == Mode::undecided) {
         mode_ = Mode::sse;
         if (settings_.priming) push_event_locked({});
@@ -83,16 +85,27 @@ Stream::Pending Stream::take(std::uint64_t from_seq) {
     return p;
 }
 
-bool Stream::attach(std::function<void()> wake) {
+std::uint64_t Stream::attach(std::function<void()> wake, bool take_over) {
     std::lock_guard lock(mutex_);
-    if (wake_) return false;
+    if (writer_ != 0) {
+        if (!take_over) return 0;
+        wake_locked();  // the old writer wakes, sees it was superseded, and leaves
+    }
     wake_ = std::move(wake);
-    return true;
+    writer_ = ++last_writer_;
+    return writer_;
 }
 
-void Stream::detach() {
+void Stream::detach(std::uint64_t token) {
     std::lock_guard lock(mutex_);
+    if (token != writer_) return;
     wake_ = nullptr;
+    writer_ = 0;
+}
+
+bool Stream::superseded(std::uint64_t token) const {
+    std::lock_guard lock(mutex_);
+    return token != writer_;
 }
 
 void Stream::interrupt() {
@@ -124,7 +137,7 @@ bool Stream::finished() const {
 
 bool Stream::attached() const {
     std::lock_guard lock(mutex_);
-    return static_cast<bool>(wake_);
+    return writer_ != 0;
 }
 
 std::optional<std::pair<std::string, std::uint64_t>> parse_event_id(std::string_view event_id) {

@@ -55,10 +55,16 @@ class Stream : public server::Exchange {
     };
     Pending take(std::uint64_t from_seq);
 
-    /// Attaches the writer; `wake` is called (from any thread) when there is news.
-    /// False when another writer is attached.
-    bool attach(std::function<void()> wake);
-    void detach();
+    /// Attaches the writer; `wake` is called (from any thread) when there is news. Returns
+    /// the writer's token (never 0), or 0 when another writer is attached and `take_over`
+    /// is false. With `take_over` the previous writer is woken and `superseded()` tells it
+    /// to stop: a client resuming with Last-Event-ID has lost the old connection, though
+    /// the server may not have noticed yet.
+    std::uint64_t attach(std::function<void()> wake, bool take_over = false);
+    /// Detaches the writer with `token`; a no-op when it was superseded.
+    void detach(std::uint64_t token);
+    /// True when the writer with `token` is no longer the attached one.
+    bool superseded(std::uint64_t token) const;
     /// Wakes the writer so it notices shutdown.
     void interrupt();
     /// Records that events before `seq` were written to a client.
@@ -93,6 +99,8 @@ class Stream : public server::Exchange {
     bool finished_ = false;
     bool close_requested_ = false;
     std::function<void()> wake_;
+    std::uint64_t writer_ = 0;       // token of the attached writer; 0 when none
+    std::uint64_t last_writer_ = 0;  // tokens are never reused
 };
 
 /// Parses "<stream id>_<seq>"; nullopt when malformed.

@@ -1,0 +1,78 @@
+// Accept and Content-Type checks of the MCP endpoint (RFC 9110 §8.3, §12.5.1).
+#include "transport/http/media_type.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using warden::transport::http::accepts;
+using warden::transport::http::content_type_is;
+
+TEST(MediaTypeAccepts, ListedExactly) {
+    EXPECT_TRUE(accepts("application/json, text/event-stream", "application/json"));
+    EXPECT_TRUE(accepts("application/json, text/event-stream", "text/event-stream"));
+    EXPECT_TRUE(accepts("application/json,text/event-stream", "text/event-stream"));
+}
+
+TEST(MediaTypeAccepts, CaseInsensitive) {
+    EXPECT_TRUE(accepts("Application/JSON", "application/json"));
+    EXPECT_TRUE(accepts("TEXT/Event-Stream", "text/event-stream"));
+}
+
+TEST(MediaTypeAccepts, NotListed) {
+    EXPECT_FALSE(accepts("application/json", "text/event-stream"));
+    EXPECT_FALSE(accepts("text/html", "application/json"));
+    EXPECT_FALSE(accepts("", "application/json"));
+    EXPECT_FALSE(accepts("application/jsonx", "application/json"));
+    EXPECT_FALSE(accepts("application/*x", "application/json"));
+}
+
+TEST(MediaTypeAccepts, Wildcards) {
+    EXPECT_TRUE(accepts("*/*", "application/json"));
+    EXPECT_TRUE(accepts("application/*", "application/json"));
+    EXPECT_FALSE(accepts("application/*", "text/event-stream"));
+    EXPECT_TRUE(accepts("text/*;q=0.5", "text/event-stream"));
+}
+
+TEST(MediaTypeAccepts, ParametersAndWhitespace) {
+    EXPECT_TRUE(accepts("  application/json ; charset=utf-8 ;q=0.9 ", "application/json"));
+    EXPECT_TRUE(accepts("text/html;level=1, text/event-stream;q=1", "text/event-stream"));
+}
+
+TEST(MediaTypeAccepts, ZeroQualityRefuses) {
+    EXPECT_FALSE(accepts("application/json;q=0", "application/json"));
+    EXPECT_FALSE(accepts("application/json; q=0.0", "application/json"));
+    EXPECT_FALSE(accepts("application/json;Q=0.000", "application/json"));
+    EXPECT_FALSE(accepts("*/*;q=0", "application/json"));
+    EXPECT_TRUE(accepts("application/json;q=0.001", "application/json"));
+    EXPECT_TRUE(accepts("application/json;q=1", "application/json"));
+}
+
+// RFC 9110 §12.5.1: the most specific range that matches decides the quality, so an
+// explicit q=0 is not overridden by a wildcard, whatever their order.
+TEST(MediaTypeAccepts, MostSpecificRangeDecides) {
+    EXPECT_FALSE(accepts("text/event-stream;q=0, */*", "text/event-stream"));
+    EXPECT_FALSE(accepts("*/*, text/event-stream;q=0", "text/event-stream"));
+    EXPECT_FALSE(accepts("text/*, text/event-stream;q=0", "text/event-stream"));
+    EXPECT_FALSE(accepts("text/*;q=0, */*", "text/event-stream"));
+    EXPECT_TRUE(accepts("text/*;q=0, text/event-stream", "text/event-stream"));
+    EXPECT_TRUE(accepts("*/*;q=0, application/json", "application/json"));
+    EXPECT_TRUE(accepts("*/*;q=0, application/*", "application/json"));
+}
+
+TEST(MediaTypeContentType, Matches) {
+    EXPECT_TRUE(content_type_is("application/json", "application/json"));
+    EXPECT_TRUE(content_type_is("application/json; charset=utf-8", "application/json"));
+    EXPECT_TRUE(content_type_is("Application/Json;charset=UTF-8", "application/json"));
+    EXPECT_TRUE(content_type_is(" application/json ", "application/json"));
+}
+
+TEST(MediaTypeContentType, Mismatches) {
+    EXPECT_FALSE(content_type_is("", "application/json"));
+    EXPECT_FALSE(content_type_is("text/plain", "application/json"));
+    EXPECT_FALSE(content_type_is("application/json-seq", "application/json"));
+    EXPECT_FALSE(content_type_is("application/*", "application/json"));
+    EXPECT_FALSE(content_type_is("application/jsonp; charset=utf-8", "application/json"));
+}
+
+}  // namespace
