@@ -26,6 +26,12 @@ std::optional<LogLevel> parse_log_level(std::string_view name) noexcept;
 /// The wire name of a level.
 std::string_view to_string(LogLevel level) noexcept;
 
+/// The transport a request came over.
+enum class TransportKind {
+    stdio,  ///< a local client that started this process
+    http,   ///< Streamable HTTP (a network client)
+};
+
 namespace detail {
 struct CallState;
 }
@@ -55,6 +61,8 @@ class Context {
     const Principal* principal() const;
     /// The user this call acts for: the principal's `sub`, else the configured local user.
     const std::string& user_id() const;
+    /// The transport this request came over.
+    TransportKind transport() const;
     /// The capabilities the client declared at initialize.
     const json::object& client_capabilities() const;
 

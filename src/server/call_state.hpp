@@ -3,6 +3,7 @@
 
 #include "server/exchange.hpp"
 
+#include <warden/context.hpp>
 #include <warden/principal.hpp>
 
 #include <atomic>
@@ -24,6 +25,7 @@ struct CallState {
     std::optional<boost::json::value> progress_token;
     std::shared_ptr<const Principal> principal;
     std::string user_id;
+    TransportKind transport = TransportKind::http;
     std::atomic<bool> cancelled{false};
     std::chrono::milliseconds request_timeout{0};
 };

@@ -60,6 +60,10 @@ const std::string& Context::user_id() const {
     return state_->user_id;
 }
 
+TransportKind Context::transport() const {
+    return state_->transport;
+}
+
 const json::object& Context::client_capabilities() const {
     thread_local json::object caps;
     caps = state_->session->client_capabilities();
@@ -85,7 +89,9 @@ void Context::progress(double progress, std::optional<double> total, std::string
     state_->exchange->send(pr::make_notification("notifications/progress", std::move(params)));
 }
 
-void Context::close_sse_stream() { state_->exchange->close_stream(); }
+void Context::close_sse_stream() {
+    state_->exchange->close_stream();
+}
 
 bool Context::cancelled() const noexcept {
     return state_->cancelled.load();
