@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace warden {
 
@@ -63,6 +64,14 @@ class Context {
     const std::string& user_id() const;
     /// The transport this request came over.
     TransportKind transport() const;
+    /// The downstream access token of the tool's `requires_auth` (tool-level auth);
+    /// empty when the tool declares none.
+    const std::string& auth_token() const;
+    /// The scopes granted to `auth_token()`.
+    const std::vector<std::string>& auth_scopes() const;
+    /// The value of a secret the tool declared in `requires_secrets`; nullptr for any
+    /// other name (a tool sees exactly the secrets it declared).
+    const std::string* secret(std::string_view name) const;
     /// The capabilities the client declared at initialize.
     const json::object& client_capabilities() const;
 

@@ -64,6 +64,19 @@ TransportKind Context::transport() const {
     return state_->transport;
 }
 
+const std::string& Context::auth_token() const {
+    return state_->auth_token;
+}
+
+const std::vector<std::string>& Context::auth_scopes() const {
+    return state_->auth_scopes;
+}
+
+const std::string* Context::secret(std::string_view name) const {
+    auto it = state_->secrets.find(name);
+    return it == state_->secrets.end() ? nullptr : &it->second;
+}
+
 const json::object& Context::client_capabilities() const {
     thread_local json::object caps;
     caps = state_->session->client_capabilities();
