@@ -13,5 +13,7 @@ inline constexpr int kExitUsage = 2;
 
 /// `warden jwt verify|decode` (jwt_command.cpp).
 void add_jwt_command(CLI::App& app, int& exit_code);
+/// `warden tokens list|revoke` (tokens_command.cpp).
+void add_tokens_command(CLI::App& app, int& exit_code);
 
 }  // namespace warden::cli

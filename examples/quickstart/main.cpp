@@ -2,9 +2,12 @@
 // Run it with `build/bin/warden-quickstart` (stdio) or add `--transport http`.
 #include <warden/warden.hpp>
 
+#include <curl/curl.h>
 #include <boost/describe.hpp>
+#include <boost/json/parse.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 // Tool arguments are plain structs. Boost.Describe lists the fields; Warden turns them
@@ -38,11 +41,42 @@ struct CountdownArgs {
 };
 BOOST_DESCRIBE_STRUCT(CountdownArgs, (), (from, delay_ms))
 
+// A plain GET with the user's downstream token, for list_my_repos. Tool code talks to
+// the provider's API itself; Warden only hands it the token.
+static std::optional<std::string> get_with_bearer(const std::string& url, const std::string& token,
+                                                  long& status) {
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    if (!curl) return std::nullopt;
+    std::string body;
+    const std::string auth = "Authorization: Bearer " + token;
+    curl_slist* headers = curl_slist_append(nullptr, auth.c_str());
+    headers = curl_slist_append(headers, "Accept: application/vnd.github+json");
+    headers = curl_slist_append(headers, "User-Agent: warden-quickstart");
+    curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(
+        curl.get(), CURLOPT_WRITEFUNCTION,
+        +[](char* p, std::size_t size, std::size_t n, void* out) {
+            static_cast<std::string*>(out)->append(p, size * n);
+            return size * n;
+        });
+    curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &body);
+    const CURLcode rc = curl_easy_perform(curl.get());
+    curl_slist_free_all(headers);
+    if (rc != CURLE_OK) return std::nullopt;
+    curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
+    return body;
+}
+
 int main(int argc, char** argv) {
-    warden::App app({.name = "warden-quickstart",
-                     .version = "0.1.0",
-                     .title = "Warden quickstart",
-                     .instructions = "Tools: echo, convert_temperature, countdown."});
+    warden::App app(
+        {.name = "warden-quickstart",
+         .version = "0.1.0",
+         .title = "Warden quickstart",
+         .instructions =
+             "Tools: echo, convert_temperature, countdown, weather_key_status, list_my_repos."});
 
     app.tool("echo", "Echo the given text back", [](const EchoArgs& args) { return args.text; });
 
@@ -65,6 +99,46 @@ int main(int argc, char** argv) {
             }
             ctx.info("liftoff");
             return warden::ToolResult::text("liftoff");
+        });
+
+    // Tool-level auth: this tool needs a secret. Warden hands it exactly the secrets it
+    // declares (from the environment, .env or the secrets file) and refuses to run it when
+    // one is missing.
+    app.tool({.name = "weather_key_status",
+              .description = "Report whether the weather API key is configured (never its value)",
+              .requires_secrets = {"WEATHER_API_KEY"}},
+             [](warden::Context& ctx) {
+                 const std::string* key = ctx.secret("WEATHER_API_KEY");
+                 return "WEATHER_API_KEY is set (" + std::to_string(key->size()) + " characters)";
+             });
+
+    // Tool-level auth: this tool needs the user's own GitHub token with the `repo` scope.
+    // Warden runs the OAuth flow for the user (once), stores the token encrypted, refreshes
+    // it, and hands it over here. Set WARDEN_PROVIDER_GITHUB_CLIENT_ID / _CLIENT_SECRET.
+    app.tool(
+        {.name = "list_my_repos",
+         .description = "List the calling user's GitHub repositories",
+         .annotations = {.read_only = true, .open_world = true},
+         .requires_auth = warden::AuthRequirement{"github", {"repo"}}},
+        [](warden::Context& ctx) {
+            const char* base = std::getenv("WARDEN_PROVIDER_GITHUB_API_BASE_URL");
+            const std::string url = std::string(base && *base ? base : "https://api.github.com") +
+                                    "/user/repos?per_page=100";
+            long status = 0;
+            auto body = get_with_bearer(url, ctx.auth_token(), status);
+            if (!body) return warden::ToolResult::error("GitHub API unreachable");
+            if (status != 200)
+                return warden::ToolResult::error("GitHub API answered " + std::to_string(status));
+            std::string names;
+            boost::system::error_code ec;
+            auto repos = boost::json::parse(*body, ec);
+            if (!ec && repos.is_array())
+                for (const auto& r : repos.get_array())
+                    if (const auto* n =
+                            r.is_object() ? r.get_object().if_contains("full_name") : nullptr;
+                        n && n->is_string())
+                        names += std::string(n->get_string()) + "\n";
+            return warden::ToolResult::text(names.empty() ? "(no repositories)" : names);
         });
 
     app.add_resource(

@@ -17,6 +17,7 @@
 #include <warden/http_options.hpp>
 #include <warden/options.hpp>
 #include <warden/tool.hpp>
+#include <warden/toolauth/options.hpp>
 
 #include <memory>
 #include <string>
@@ -26,6 +27,9 @@ namespace warden {
 
 namespace server {
 class ServerCore;
+}
+namespace toolauth {
+class ToolAuth;
 }
 
 /// How `run()` serves: the command-line flags `--transport`, `--host`, `--port`,
@@ -63,6 +67,11 @@ class App {
     App& add_resource_template(ResourceTemplate resource_template);
     App& add_prompt(Prompt prompt);
 
+    /// Configures tool-level auth (providers, token store, secrets file, redirect URI) for
+    /// tools with `requires_auth` / `requires_secrets`. Optional: without it the defaults
+    /// and the environment apply (docs/tool-level-auth.md). Call before `run()`.
+    App& tool_auth(toolauth::ToolAuthOptions options);
+
     /// Removal at run time notifies clients (list_changed). Returns false when absent.
     bool remove_tool(std::string_view name);
     bool remove_resource(std::string_view uri_or_template);
@@ -85,6 +94,7 @@ class App {
 
   private:
     std::shared_ptr<server::ServerCore> core_{};
+    std::shared_ptr<toolauth::ToolAuth> tool_auth_{};
 };
 
 }  // namespace warden

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace warden {
 
@@ -25,6 +26,12 @@ enum class LogLevel { debug, info, notice, warning, error, critical, alert, emer
 std::optional<LogLevel> parse_log_level(std::string_view name) noexcept;
 /// The wire name of a level.
 std::string_view to_string(LogLevel level) noexcept;
+
+/// The transport a request came over.
+enum class TransportKind {
+    stdio,  ///< a local client that started this process
+    http,   ///< Streamable HTTP (a network client)
+};
 
 namespace detail {
 struct CallState;
@@ -55,6 +62,16 @@ class Context {
     const Principal* principal() const;
     /// The user this call acts for: the principal's `sub`, else the configured local user.
     const std::string& user_id() const;
+    /// The transport this request came over.
+    TransportKind transport() const;
+    /// The downstream access token of the tool's `requires_auth` (tool-level auth);
+    /// empty when the tool declares none.
+    const std::string& auth_token() const;
+    /// The scopes granted to `auth_token()`.
+    const std::vector<std::string>& auth_scopes() const;
+    /// The value of a secret the tool declared in `requires_secrets`; nullptr for any
+    /// other name (a tool sees exactly the secrets it declared).
+    const std::string* secret(std::string_view name) const;
     /// The capabilities the client declared at initialize.
     const json::object& client_capabilities() const;
 

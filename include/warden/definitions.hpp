@@ -34,6 +34,13 @@ struct ToolAnnotations {
     std::optional<bool> open_world{};
 };
 
+/// A downstream OAuth 2.0 authorization a tool needs: the user's token at `provider`
+/// (a provider id such as "github") carrying at least `scopes`. See docs/tool-level-auth.md.
+struct AuthRequirement {
+    std::string provider{};
+    std::vector<std::string> scopes{};
+};
+
 /// A tool handler: validated arguments in, result out. Runs on the worker pool.
 using ToolHandler = std::function<ToolResult(const json::object& arguments, Context& ctx)>;
 
@@ -49,6 +56,11 @@ struct Tool {
     json::object meta{};
     /// Scopes the caller's token must carry to call this tool (server-level auth).
     std::vector<std::string> required_scopes{};
+    /// The user's downstream token this tool needs (tool-level auth); handed over as
+    /// `Context::auth_token()`. Listed in the tool's `_meta` by tools/list.
+    std::optional<AuthRequirement> requires_auth{};
+    /// Names of secrets this tool needs; handed over as `Context::secret(name)`.
+    std::vector<std::string> requires_secrets{};
     /// Checks arguments before the handler runs; returns an error message or empty.
     std::function<std::string(const json::object& arguments)> validate{};
     ToolHandler handler{};

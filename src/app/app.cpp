@@ -5,17 +5,53 @@
 #include "transport/http/origin_policy.hpp"
 #include "transport/stdio/stdio_transport.hpp"
 
+#include <warden/toolauth/secrets.hpp>
+#include <warden/toolauth/tool_auth.hpp>
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <thread>
 
 namespace warden {
 
+namespace {
+
+transport::http::RouteHandler callback_route(std::shared_ptr<toolauth::ToolAuth> auth) {
+    return [auth](const transport::http::RouteRequest& req) {
+        if (req.method != "GET")
+            return transport::http::RouteResponse{405, "text/plain; charset=utf-8",
+                                                  "Method Not Allowed"};
+        auto page = auth->handle_callback(req.query);
+        return transport::http::RouteResponse{page.status, "text/html; charset=utf-8",
+                                              std::move(page.html)};
+    };
+}
+
+// Over stdio the provider redirects the browser to a loopback listener started on the
+// first authorization (RFC 8252 §7.3); it serves only the callback route.
+struct LoopbackListener {
+    std::unique_ptr<transport::http::HttpServer> server;
+    std::thread thread;
+    ~LoopbackListener() {
+        if (!server) return;
+        server->stop();
+        thread.join();
+    }
+};
+
+}  // namespace
+
 App::App(ServerInfo info, ServerOptions options)
     : core_(std::make_shared<server::ServerCore>(std::move(info), std::move(options))) {}
+
+App& App::tool_auth(toolauth::ToolAuthOptions options) {
+    tool_auth_ = toolauth::ToolAuth::create(std::move(options));
+    return *this;
+}
 
 App::~App() {
     core_->shutdown();
@@ -109,14 +145,41 @@ int App::serve(const RunOptions& options) {
     if (!logger) logger = spdlog::stderr_color_mt("warden");
     spdlog::set_default_logger(logger);
     spdlog::set_level(spdlog::level::from_str(options.log_level));
+    toolauth::install_log_redaction();
+    if (!tool_auth_) tool_auth_ = toolauth::ToolAuth::create({});
+    core_->set_tool_guard(
+        [auth = tool_auth_](const Tool& tool, Context& ctx) { return auth->prepare(tool, ctx); });
+    const std::string callback_path = tool_auth_->options().callback_path;
 
     if (options.transport == RunOptions::Transport::stdio) {
         spdlog::info("{} {} serving MCP over stdio", core_->info().name, core_->info().version);
+        LoopbackListener loopback;
+        tool_auth_->set_listener_starter([&loopback, core = core_, auth = tool_auth_,
+                                          callback_path](
+                                             unsigned short port) -> toolauth::result<std::string> {
+            HttpOptions o;
+            o.host = "127.0.0.1";
+            o.port = port;
+            o.endpoint.clear();  // the callback route only, never MCP
+            o.stateless = true;
+            auto server = std::make_unique<transport::http::HttpServer>(core, o);
+            server->add_route(callback_path, callback_route(auth));
+            if (auto ec = server->listen()) {
+                spdlog::error("toolauth: cannot listen on 127.0.0.1:{}: {}", port, ec.message());
+                return toolauth::Error::callback_unavailable;
+            }
+            const auto bound = server->port();
+            loopback.server = std::move(server);
+            loopback.thread = std::thread([s = loopback.server.get()] { s->run(false); });
+            return "http://127.0.0.1:" + std::to_string(bound);
+        });
         int code = transport::serve_stdio(core_);
         core_->shutdown();
+        tool_auth_->set_listener_starter(nullptr);
         return code;
     }
     transport::http::HttpServer server(core_, options.http);
+    server.add_route(callback_path, callback_route(tool_auth_));
     if (auto ec = server.listen()) {
         spdlog::error("cannot listen on {}:{}: {}", options.http.host, options.http.port,
                       ec.message());
@@ -126,6 +189,9 @@ int App::serve(const RunOptions& options) {
     spdlog::info("{} {} serving MCP at http://{}:{}{}{}", core_->info().name, core_->info().version,
                  h.host.find(':') != std::string::npos ? "[" + h.host + "]" : h.host, server.port(),
                  h.endpoint, h.stateless ? " (stateless)" : "");
+    tool_auth_->set_redirect_uri(
+        "http://" + (h.host.find(':') != std::string::npos ? "[" + h.host + "]" : h.host) + ":" +
+        std::to_string(server.port()) + callback_path);
     if (!transport::http::OriginPolicy::is_loopback_address(h.host))
         spdlog::warn(
             "!!! listening on a non-loopback address WITHOUT server-level auth: anyone "

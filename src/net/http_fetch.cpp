@@ -79,7 +79,17 @@ bool is_allowed_url(std::string_view url) {
     return u->scheme() == "http" && is_loopback(u->encoded_host());
 }
 
-boost::system::result<std::string> http_get(std::string_view url, const FetchOptions& options) {
+namespace {
+
+struct SlistFree {
+    void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
+};
+
+// Sets up and runs one transfer with the shared safety rules; `prepare` adds the
+// method-specific options.
+template <class Prepare>
+boost::system::result<HttpResponse> perform(std::string_view url, const FetchOptions& options,
+                                            Prepare prepare) {
     auto u = boost::urls::parse_absolute_uri(url);
     if (!u || !u->has_authority() || (u->scheme() != "https" && u->scheme() != "http")) {
         return make_error_code(FetchError::bad_url);
@@ -104,17 +114,53 @@ boost::system::result<std::string> http_get(std::string_view url, const FetchOpt
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "warden/0.1");
+    prepare(c);
     const CURLcode rc = curl_easy_perform(c);
     if (body.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
         return make_error_code(FetchError::body_too_large);
     }
     if (rc == CURLE_OPERATION_TIMEDOUT) return make_error_code(FetchError::timed_out);
     if (rc != CURLE_OK) return make_error_code(FetchError::transport_failed);
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    if (status >= 300 && status < 400) return make_error_code(FetchError::redirected);
-    if (status != 200) return make_error_code(FetchError::bad_status);
-    return std::move(body.data);
+    HttpResponse out;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
+    if (out.status >= 300 && out.status < 400) return make_error_code(FetchError::redirected);
+    out.body = std::move(body.data);
+    return out;
+}
+
+std::string escape(CURL* c, const std::string& s) {
+    char* e = curl_easy_escape(c, s.data(), static_cast<int>(s.size()));
+    std::string out = e ? e : "";
+    curl_free(e);
+    return out;
+}
+
+}  // namespace
+
+boost::system::result<std::string> http_get(std::string_view url, const FetchOptions& options) {
+    auto res = perform(url, options, [](CURL*) {});
+    if (!res) return res.error();
+    if (res->status != 200) return make_error_code(FetchError::bad_status);
+    return std::move(res->body);
+}
+
+boost::system::result<HttpResponse> http_post_form(std::string_view url, const FormFields& fields,
+                                                   const std::vector<std::string>& headers,
+                                                   const FetchOptions& options) {
+    std::string form;
+    std::unique_ptr<curl_slist, SlistFree> list;
+    return perform(url, options, [&](CURL* c) {
+        for (const auto& [name, value] : fields) {
+            if (!form.empty()) form += '&';
+            form += escape(c, name) + '=' + escape(c, value);
+        }
+        curl_slist* l = nullptr;
+        for (const auto& h : headers) l = curl_slist_append(l, h.c_str());
+        list.reset(l);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, form.c_str());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(form.size()));
+        if (l) curl_easy_setopt(c, CURLOPT_HTTPHEADER, l);
+    });
 }
 
 }  // namespace warden::net

@@ -1,6 +1,7 @@
 #pragma once
-// Internal: a tiny blocking HTTP GET on libcurl, for fetching JWKS and metadata documents.
-// https only (plain http only to a loopback host), no redirects, bounded time and size.
+// Internal: tiny blocking HTTP GET and form POST on libcurl, for JWKS and metadata documents
+// and OAuth token endpoints. https only (plain http only to a loopback host), no
+// redirects, bounded time and size.
 
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
@@ -10,6 +11,8 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace warden::net {
 
@@ -44,6 +47,22 @@ struct FetchOptions {
 /// GETs `url` and returns the body of a 200 response. Blocks the calling thread; use it
 /// from a worker or the CLI, never from an I/O thread. Thread-safe.
 boost::system::result<std::string> http_get(std::string_view url, const FetchOptions& options);
+
+/// A response of any status (token endpoints answer errors with 400 and a JSON body).
+struct HttpResponse {
+    long status = 0;
+    std::string body{};
+};
+
+/// Form fields, sent application/x-www-form-urlencoded in this order.
+using FormFields = std::vector<std::pair<std::string, std::string>>;
+
+/// POSTs `fields` to `url` with extra `headers` ("Name: value") and returns the response
+/// whatever its status; redirects are errors (`redirected`). Blocks the calling thread:
+/// never call it from an I/O thread. Field values and headers are never logged. Thread-safe.
+boost::system::result<HttpResponse> http_post_form(std::string_view url, const FormFields& fields,
+                                                   const std::vector<std::string>& headers,
+                                                   const FetchOptions& options);
 
 /// True for an https URL, or an http URL whose host is loopback (localhost, 127/8, ::1).
 bool is_allowed_url(std::string_view url);

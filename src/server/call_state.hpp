@@ -3,13 +3,16 @@
 
 #include "server/exchange.hpp"
 
+#include <warden/context.hpp>
 #include <warden/principal.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace warden::server {
 class Session;
@@ -24,6 +27,11 @@ struct CallState {
     std::optional<boost::json::value> progress_token;
     std::shared_ptr<const Principal> principal;
     std::string user_id;
+    TransportKind transport = TransportKind::http;
+    /// Filled by the tool guard (tool-level auth) before the handler runs.
+    std::string auth_token;
+    std::vector<std::string> auth_scopes;
+    std::map<std::string, std::string, std::less<>> secrets;
     std::atomic<bool> cancelled{false};
     std::chrono::milliseconds request_timeout{0};
 };

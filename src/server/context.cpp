@@ -60,6 +60,23 @@ const std::string& Context::user_id() const {
     return state_->user_id;
 }
 
+TransportKind Context::transport() const {
+    return state_->transport;
+}
+
+const std::string& Context::auth_token() const {
+    return state_->auth_token;
+}
+
+const std::vector<std::string>& Context::auth_scopes() const {
+    return state_->auth_scopes;
+}
+
+const std::string* Context::secret(std::string_view name) const {
+    auto it = state_->secrets.find(name);
+    return it == state_->secrets.end() ? nullptr : &it->second;
+}
+
 const json::object& Context::client_capabilities() const {
     thread_local json::object caps;
     caps = state_->session->client_capabilities();
@@ -85,7 +102,9 @@ void Context::progress(double progress, std::optional<double> total, std::string
     state_->exchange->send(pr::make_notification("notifications/progress", std::move(params)));
 }
 
-void Context::close_sse_stream() { state_->exchange->close_stream(); }
+void Context::close_sse_stream() {
+    state_->exchange->close_stream();
+}
 
 bool Context::cancelled() const noexcept {
     return state_->cancelled.load();

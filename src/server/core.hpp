@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,10 @@ class Session;
 
 /// Decides whether a principal may call a tool; returns the missing scopes (empty: allowed).
 using ToolAuthorizer = std::function<std::vector<std::string>(const Tool&, const Principal*)>;
+
+/// Runs before a tool that declares `requires_auth` or `requires_secrets`: fills the
+/// call's token and secrets, or returns the result to answer with instead (isError).
+using ToolGuard = std::function<std::optional<ToolResult>(const Tool&, Context&)>;
 
 class ServerCore : public std::enable_shared_from_this<ServerCore> {
   public:
@@ -52,6 +57,11 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     /// Cancels what runs, waits for handlers to finish and stops the pool. Idempotent.
     void shutdown();
 
+    /// Installs the guard of tools with requirements (tool-level auth). Without one, such
+    /// tools refuse to run. Set it before serving.
+    void set_tool_guard(ToolGuard guard) { tool_guard_ = std::move(guard); }
+    const ToolGuard& tool_guard() const { return tool_guard_; }
+
     /// The user id for calls without a principal.
     const std::string& local_user_id() const { return local_user_id_; }
 
@@ -62,6 +72,7 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     ServerInfo info_;
     ServerOptions options_;
     std::string local_user_id_;
+    ToolGuard tool_guard_;
     Registry registry_;
     std::unique_ptr<boost::asio::thread_pool> pool_;
     std::mutex sessions_mutex_;

@@ -4,6 +4,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <warden/context.hpp>
+
 namespace warden::server {
 
 namespace json = boost::json;
@@ -24,6 +26,9 @@ class Exchange {
     /// Ends the delivery channel now while the request goes on; the client reconnects and
     /// resumes (SSE polling, SEP-1699). A no-op where there is no such channel.
     virtual void close_stream() {}
+    /// Which transport carried the message. Unknown transports count as network ones
+    /// (fail closed: tools that need a user's credentials refuse anonymous network calls).
+    virtual TransportKind transport() const { return TransportKind::http; }
 };
 
 }  // namespace warden::server

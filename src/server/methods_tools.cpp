@@ -53,6 +53,16 @@ MethodResult call_tool(ServerCore& core, const std::shared_ptr<detail::CallState
     Context ctx(call);
     ToolResult result;
     try {
+        if (tool->requires_auth || !tool->requires_secrets.empty()) {
+            // Fail closed: without a guard nobody can supply what the tool needs.
+            const auto& guard = core.tool_guard();
+            auto refusal = guard ? guard(*tool, ctx)
+                                 : std::optional<ToolResult>(ToolResult::error(
+                                       "Tool '" + tool->name +
+                                       "' needs credentials but tool-level auth is not "
+                                       "configured on this server"));
+            if (refusal) return tool_result_to_json(*refusal, features);
+        }
         result = tool->handler(args, ctx);
     } catch (const std::exception& e) {
         spdlog::warn("tool '{}' threw: {}", tool->name, e.what());

@@ -30,6 +30,7 @@ class BatchExchange : public Exchange {
         parent_->complete(all.empty() ? json::value(nullptr) : json::value(std::move(all)));
     }
     bool can_request() const override { return parent_->can_request(); }
+    TransportKind transport() const override { return parent_->transport(); }
 
   private:
     std::shared_ptr<Exchange> parent_;
@@ -180,6 +181,7 @@ void Session::handle_request(const pr::Classified& c, const std::shared_ptr<Exch
     call->exchange = exchange;
     call->request_id = *c.id;
     call->principal = principal;
+    call->transport = exchange->transport();
     if (core) {
         call->user_id = principal ? principal->user_id : core->local_user_id();
         call->request_timeout = core->options().client_request_timeout;

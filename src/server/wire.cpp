@@ -19,6 +19,29 @@ void put_meta(json::object& out, const json::object& meta) {
 
 }  // namespace
 
+json::object tool_meta(const Tool& tool) {
+    json::object meta = tool.meta;
+    if (!tool.requires_auth && tool.requires_secrets.empty()) return meta;
+    // The shape of arcade-mcp's `_meta.arcade.requirements`, under Warden's own key.
+    json::object requirements;
+    if (tool.requires_auth) {
+        json::array scopes;
+        for (const auto& s : tool.requires_auth->scopes) scopes.emplace_back(s);
+        requirements["authorization"] = {{"provider_id", tool.requires_auth->provider},
+                                         {"provider_type", "oauth2"},
+                                         {"oauth2", {{"scopes", std::move(scopes)}}}};
+    }
+    if (!tool.requires_secrets.empty()) {
+        json::array secrets;
+        for (const auto& s : tool.requires_secrets) secrets.push_back(json::object{{"key", s}});
+        requirements["secrets"] = std::move(secrets);
+    }
+    auto& warden = meta["warden"];
+    if (!warden.is_object()) warden = json::object{};
+    warden.get_object()["requirements"] = std::move(requirements);
+    return meta;
+}
+
 json::array icons_to_json(const std::vector<Icon>& icons) {
     json::array out;
     for (const auto& icon : icons) {
@@ -76,7 +99,7 @@ json::object tool_to_json(const Tool& tool, const protocol::Features& features) 
         if (!annotations.empty()) out["annotations"] = std::move(annotations);
     }
     put_icons(out, tool.icons, features);
-    put_meta(out, tool.meta);
+    put_meta(out, tool_meta(tool));
     return out;
 }
 

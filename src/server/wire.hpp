@@ -13,6 +13,9 @@ namespace warden::server {
 namespace json = boost::json;
 
 json::object initialize_result(const ServerInfo& info, std::string_view version);
+/// The tool's `_meta`: its own entries plus `warden.requirements` (requires_auth,
+/// requires_secrets) in arcade-mcp's shape.
+json::object tool_meta(const Tool& tool);
 json::object tool_to_json(const Tool& tool, const protocol::Features& features);
 json::object resource_to_json(const Resource& resource, const protocol::Features& features);
 json::object template_to_json(const ResourceTemplate& t, const protocol::Features& features);

@@ -9,6 +9,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -169,10 +170,12 @@ net::awaitable<bool> HttpServer::Impl::handle(Connection& conn, Request& request
                                           kWriteTimeout) &&
             request.keep_alive();
     }
-    if (path == options.endpoint) {
+    if (!options.endpoint.empty() && path == options.endpoint) {
         bool keep = co_await handle_mcp(*this, conn, request);
         co_return keep&& request.keep_alive();
     }
+    if (auto route = routes.find(path); route != routes.end())
+        co_return co_await serve_route(conn, request, route->second) && request.keep_alive();
     if (auth) {
         if (auto res = auth->route(request)) {
             add_cors_headers(request, *res);
@@ -183,6 +186,37 @@ net::awaitable<bool> HttpServer::Impl::handle(Connection& conn, Request& request
     co_return co_await write_response(conn, make_rpc_error(request, 404, -32600, "Not Found"),
                                       kWriteTimeout) &&
         request.keep_alive();
+}
+
+net::awaitable<bool> HttpServer::Impl::serve_route(Connection& conn, const Request& request,
+                                                   const RouteHandler& handler) {
+    auto target = request.target();
+    auto query_at = target.find('?');
+    RouteRequest req{
+        std::string(request.method_string()), std::string(target.substr(0, query_at)),
+        query_at == target.npos ? std::string() : std::string(target.substr(query_at + 1))};
+    // The handler may block (token endpoints): run it on the worker pool and wait on a
+    // timer that the worker cancels through this connection's strand.
+    auto executor = co_await net::this_coro::executor;
+    auto done = std::make_shared<net::steady_timer>(executor, net::steady_timer::time_point::max());
+    auto answer = std::make_shared<RouteResponse>();
+    ++requests_in_flight;
+    core->post([handler, req = std::move(req), answer, done, executor] {
+        try {
+            *answer = handler(req);
+        } catch (const std::exception& e) {
+            spdlog::warn("http: route {} failed: {}", req.path, e.what());
+            *answer = RouteResponse{500, "text/plain; charset=utf-8", "Internal Server Error"};
+        }
+        net::post(executor, [done] { done->cancel(); });
+    });
+    co_await done->async_wait(net::as_tuple(net::use_awaitable));
+    --requests_in_flight;
+    Response res =
+        make_response(request, answer->status, std::move(answer->body), answer->content_type);
+    res.set(bhttp::field::cache_control, "no-store");
+    res.set("Referrer-Policy", "no-referrer");
+    co_return co_await write_response(conn, std::move(res), kWriteTimeout);
 }
 
 net::awaitable<void> HttpServer::Impl::sweep_loop() {
@@ -224,6 +258,10 @@ HttpServer::HttpServer(std::shared_ptr<server::ServerCore> core, HttpOptions opt
 HttpServer::~HttpServer() {
     impl_->stopping = true;
     impl_->ioc.stop();
+}
+
+void HttpServer::add_route(std::string path, RouteHandler handler) {
+    impl_->routes.insert_or_assign(std::move(path), std::move(handler));
 }
 
 boost::system::error_code HttpServer::listen() {

@@ -5,12 +5,14 @@
 
 #include "server/core.hpp"
 #include "transport/http/auth_gate.hpp"
+#include "transport/http/route.hpp"
 
 #include <warden/http_options.hpp>
 
 #include <boost/system/error_code.hpp>
 
 #include <memory>
+#include <string>
 
 namespace warden::transport::http {
 
@@ -22,6 +24,10 @@ class HttpServer {
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
+    /// Serves `handler` at `path` (exact match, any method; the handler decides). Call
+    /// before `run()`. With an empty `HttpOptions::endpoint` the server has no MCP
+    /// endpoint and serves only its routes (e.g. a loopback OAuth redirect listener).
+    void add_route(std::string path, RouteHandler handler);
     /// Binds and listens. Port 0 picks a free port (see `port()`).
     boost::system::error_code listen();
     /// The port actually bound.

@@ -17,6 +17,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include <atomic>
+#include <map>
 #include <optional>
 
 namespace warden::transport::http {
@@ -45,6 +46,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> connections{0};
     std::atomic<std::size_t> requests_in_flight{0};
+    std::map<std::string, RouteHandler, std::less<>> routes;
 
     /// Stream settings for a request in `session` (null in stateless mode).
     StreamSettings stream_settings(const server::Session* session) const;
@@ -54,6 +56,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     net::awaitable<void> sweep_loop();
     /// Handles one request; false when the connection must close afterwards.
     net::awaitable<bool> handle(Connection& conn, Request& request);
+    /// Runs a route handler on the worker pool and writes its answer.
+    net::awaitable<bool> serve_route(Connection& conn, const Request& request,
+                                     const RouteHandler& handler);
     void begin_shutdown();
 };
 

@@ -42,6 +42,7 @@ class Stream : public server::Exchange {
     void send(json::object message) override;
     void complete(json::value response) override;
     bool can_request() const override { return settings_.can_request && !settings_.json_only; }
+    TransportKind transport() const override { return TransportKind::http; }
     void close_stream() override;
 
     /// What the writer may deliver now.

@@ -64,6 +64,7 @@ class StdioExchange : public server::Exchange {
     void complete(json::value response) override {
         if (!response.is_null()) writer_->write(response);
     }
+    TransportKind transport() const override { return TransportKind::stdio; }
 
   private:
     std::shared_ptr<LineWriter> writer_;

@@ -1,0 +1,70 @@
+#pragma once
+// `ToolAuth`: the tool guard. Before a tool with `requires_auth` / `requires_secrets` runs,
+// it hands the call exactly the declared secrets and the user's downstream token, refreshing
+// or starting an authorization (PKCE, URL elicitation or an authorization URL) as needed;
+// and it answers the provider's redirect.
+
+#include <warden/content.hpp>
+#include <warden/context.hpp>
+#include <warden/definitions.hpp>
+#include <warden/toolauth/environment.hpp>
+#include <warden/toolauth/error.hpp>
+#include <warden/toolauth/options.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace warden::toolauth {
+
+/// The page the browser gets at the redirect endpoint.
+struct CallbackPage {
+    unsigned status = 200;
+    std::string html{};
+};
+
+class ToolAuth {
+  public:
+    /// Builds the guard: providers (presets, then `options.providers`, then the
+    /// environment), secrets, state store. The token store opens on first use. Errors:
+    /// none yet (configuration problems surface per call, naming what is missing).
+    static std::shared_ptr<ToolAuth> create(ToolAuthOptions options,
+                                            EnvLookup env = process_environment());
+    ~ToolAuth();
+    ToolAuth(const ToolAuth&) = delete;
+    ToolAuth& operator=(const ToolAuth&) = delete;
+
+    /// The guard (ServerCore's ToolGuard): fills `ctx` with the tool's secrets and token,
+    /// or returns the isError result to answer with. Blocks (token endpoint, URL
+    /// elicitation); runs on a worker thread.
+    std::optional<ToolResult> prepare(const Tool& tool, Context& ctx);
+
+    /// Handles the redirect (`query` is the raw query string): checks `state` and `iss`,
+    /// exchanges the code (PKCE), stores the tokens. Blocks on the token endpoint: call it
+    /// off I/O threads. Thread-safe.
+    CallbackPage handle_callback(std::string_view query);
+
+    /// The redirect URI when the server knows it (HTTP: its own address).
+    void set_redirect_uri(std::string redirect_uri);
+    /// Starts a loopback callback listener on demand (stdio); returns its base URL
+    /// ("http://127.0.0.1:PORT"). Called at most once, on the first authorization.
+    void set_listener_starter(std::function<result<std::string>(unsigned short port)> start);
+
+    /// The provider with `id` after configuration; nullptr when unknown.
+    const Provider* provider(std::string_view id) const;
+    const ToolAuthOptions& options() const;
+
+    struct Impl;
+
+  private:
+    explicit ToolAuth(std::unique_ptr<Impl> impl);
+    std::optional<ToolResult> obtain_token(const Tool& tool, Context& ctx);
+    std::optional<ToolResult> authorize(const Tool& tool, Context& ctx, const Provider& provider,
+                                        const std::vector<std::string>& scopes);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace warden::toolauth

@@ -1,0 +1,241 @@
+// The per-call half of ToolAuth: secrets, token lookup, refresh, authorization.
+#include <warden/toolauth/scopes.hpp>
+#include <warden/toolauth/tool_auth.hpp>
+
+#include "protocol/jsonrpc.hpp"
+#include "server/call_state.hpp"
+#include "toolauth/crypto.hpp"
+#include "toolauth/oauth_client.hpp"
+#include "toolauth/tool_auth_impl.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/json/value_from.hpp>
+
+namespace warden::toolauth {
+namespace {
+
+// Tokens this close to expiry are refreshed first: they could expire mid-call.
+constexpr auto kExpirySkew = std::chrono::seconds(30);
+
+bool expired(const TokenRecord& r) {
+    return r.expires_at && *r.expires_at <= Clock::now() + kExpirySkew;
+}
+
+std::string quoted_list(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+    return out;
+}
+
+void hand_over(Context& ctx, const TokenRecord& r) {
+    register_secret_value(r.access_token);
+    auto& call = ctx.state();
+    call.auth_token = r.access_token;
+    call.auth_scopes = r.scopes;
+}
+
+}  // namespace
+
+std::optional<ToolResult> ToolAuth::prepare(const Tool& tool, Context& ctx) {
+    auto& impl = *impl_;
+    // Over HTTP without server-level auth nobody is known: handing a user's credentials
+    // to an anonymous network caller would give them to anyone who can reach the port.
+    if (ctx.transport() == TransportKind::http && !ctx.principal()) {
+        return ToolResult::error(
+            "Tool '" + tool.name +
+            "' needs the user's credentials (downstream authorization or secrets), and this "
+            "server runs over HTTP without server-level authentication, so it cannot tell who "
+            "is calling. To fix: configure the server's OAuth resource server "
+            "(MCP_RESOURCE_SERVER_* environment variables) so callers authenticate, or run "
+            "the server over stdio for a single local user.");
+    }
+
+    // Secrets: exactly the declared ones, all present, before anything runs.
+    std::vector<std::string> missing, reserved;
+    std::map<std::string, std::string, std::less<>> values;
+    for (const auto& name : tool.requires_secrets) {
+        if (SecretSource::is_reserved(name)) {
+            reserved.push_back(name);
+            continue;
+        }
+        auto v = impl.secrets.find(name);
+        if (!v)
+            missing.push_back(name);
+        else
+            values[name] = std::move(*v);
+    }
+    if (!reserved.empty())
+        return ToolResult::error("Tool '" + tool.name + "' declares secret(s) " +
+                                 quoted_list(reserved) +
+                                 " whose names are reserved for Warden's own configuration "
+                                 "(WARDEN_*, MCP_RESOURCE_SERVER_*); Warden never hands those "
+                                 "to tools. Rename the secret.");
+    if (!missing.empty())
+        return ToolResult::error("Tool '" + tool.name + "' cannot run: missing secret(s) " +
+                                 quoted_list(missing) +
+                                 ". Set them in the server's environment, its .env file, or "
+                                 "the secrets file named by WARDEN_SECRETS_FILE.");
+    for (auto& [name, value] : values) register_secret_value(value);
+    ctx.state().secrets = std::move(values);
+
+    if (!tool.requires_auth) return std::nullopt;
+    return obtain_token(tool, ctx);
+}
+
+std::optional<ToolResult> ToolAuth::obtain_token(const Tool& tool, Context& ctx) {
+    auto& impl = *impl_;
+    const auto& need = *tool.requires_auth;
+    const Provider* provider = this->provider(need.provider);
+    if (!provider)
+        return ToolResult::error("Tool '" + tool.name + "' needs the unknown provider '" +
+                                 need.provider + "'; configure it in ToolAuthOptions::providers.");
+    if (provider->client_id.empty())
+        return ToolResult::error("Tool '" + tool.name + "' needs authorization at " +
+                                 provider->display_name +
+                                 ", which is not configured on this server: set " +
+                                 provider_env_name(provider->id, "CLIENT_ID") + " and " +
+                                 provider_env_name(provider->id, "CLIENT_SECRET") + ".");
+    auto store = impl.store();
+    if (!store)
+        return ToolResult::error("Tool '" + tool.name +
+                                 "' cannot run: the token store is unavailable (" +
+                                 store.error().message() + ").");
+    const auto needed = scope_union({}, need.scopes);
+    const std::string& user = ctx.user_id();
+
+    auto lookup = [&]() -> std::optional<TokenRecord> {
+        auto r = (*store)->get(user, provider->id);
+        if (!r) {
+            // Fail closed: an undecryptable record is never used; a new authorization
+            // replaces it.
+            spdlog::warn("toolauth: stored {} token of user {} unusable: {}", provider->id, user,
+                         r.error().message());
+            return std::nullopt;
+        }
+        return std::move(*r);
+    };
+
+    auto record = lookup();
+    if (record && scopes_cover(record->scopes, needed)) {
+        if (!expired(*record)) {
+            hand_over(ctx, *record);
+            return std::nullopt;
+        }
+        if (!record->refresh_token.empty()) {
+            auto flight = impl.flight(user, provider->id);
+            std::lock_guard in_flight(*flight);
+            // Someone else may have refreshed while this call waited for the lock.
+            record = lookup();
+            if (record && !expired(*record) && scopes_cover(record->scopes, needed)) {
+                hand_over(ctx, *record);
+                return std::nullopt;
+            }
+            if (record && !record->refresh_token.empty()) {
+                auto fresh = oauth::refresh(*provider, record->refresh_token);
+                if (fresh) {
+                    register_secret_value(fresh->access_token);
+                    register_secret_value(fresh->refresh_token);
+                    record->access_token = std::move(fresh->access_token);
+                    // RFC 6749 §6: without a new refresh token the old one stays valid.
+                    if (!fresh->refresh_token.empty())
+                        record->refresh_token = std::move(fresh->refresh_token);
+                    if (!fresh->scopes.empty()) record->scopes = fresh->scopes;
+                    record->expires_at = fresh->expires_at;
+                    record->updated_at = Clock::now();
+                    if (auto put = (*store)->put(*record); !put)
+                        spdlog::warn("toolauth: cannot store refreshed {} token: {}", provider->id,
+                                     put.error().message());
+                    spdlog::info("toolauth: refreshed {} token of user {}", provider->id, user);
+                    hand_over(ctx, *record);
+                    return std::nullopt;
+                }
+                spdlog::info(
+                    "toolauth: refresh of {} token for user {} failed; "
+                    "authorizing again",
+                    provider->id, user);
+            }
+        }
+    }
+    // Incremental authorization: ask for what the user already granted plus what this
+    // tool needs, so the new token serves both.
+    const auto scopes = record ? scope_union(record->scopes, needed) : needed;
+    return authorize(tool, ctx, *provider, scopes);
+}
+
+std::optional<ToolResult> ToolAuth::authorize(const Tool& tool, Context& ctx,
+                                              const Provider& provider,
+                                              const std::vector<std::string>& scopes) {
+    auto& impl = *impl_;
+    auto redirect = impl.redirect_uri();
+    if (!redirect)
+        return ToolResult::error("Tool '" + tool.name + "' needs authorization at " +
+                                 provider.display_name +
+                                 ", but the server has no OAuth redirect endpoint (" +
+                                 redirect.error().message() + ").");
+    const auto pkce = make_pkce();
+    PendingAuthorization pending;
+    pending.user_id = ctx.user_id();
+    pending.provider = provider.id;
+    pending.scopes = scopes;
+    pending.code_verifier = pkce.verifier;
+    pending.redirect_uri = *redirect;
+    const auto state = impl.states.issue(std::move(pending));
+    const auto url = oauth::authorization_url(provider, scopes, state, pkce.challenge, *redirect);
+    const std::string scope_text = join_scopes(scopes, ", ");
+
+    std::uint64_t seen;
+    {
+        std::lock_guard lock(impl.done_mutex);
+        seen = impl.authorizations;
+    }
+    const std::string elicitation_id = crypto::random_token(16);
+    auto answer =
+        ctx.elicit_url("Authorize access to your " + provider.display_name + " account (" +
+                           scope_text + ") so the tool '" + tool.name + "' can run.",
+                       url, elicitation_id);
+    if (answer && answer->action != "accept")
+        return ToolResult::error("The user did not authorize access to " + provider.display_name +
+                                 "; tool '" + tool.name + "' did not run.");
+    if (answer) {
+        // Wait for the redirect, then go on with the fresh token.
+        const auto deadline = std::chrono::steady_clock::now() + impl.options.authorization_wait;
+        const auto needed = scope_union({}, tool.requires_auth->scopes);
+        for (;;) {
+            bool changed;
+            {
+                std::unique_lock lock(impl.done_mutex);
+                changed = impl.done_cv.wait_for(lock, std::chrono::milliseconds(200),
+                                                [&] { return impl.authorizations != seen; });
+                seen = impl.authorizations;
+            }
+            if (auto store = impl.store(); changed && store) {
+                auto r = (*store)->get(ctx.user_id(), provider.id);
+                if (r && *r && scopes_cover((*r)->scopes, needed) && !expired(**r)) {
+                    ctx.state().exchange->send(protocol::make_notification(
+                        "notifications/elicitation/complete",
+                        json::object{{"elicitationId", elicitation_id}}));
+                    hand_over(ctx, **r);
+                    return std::nullopt;
+                }
+            }
+            if (ctx.cancelled() || std::chrono::steady_clock::now() >= deadline) break;
+        }
+        return ToolResult::error("Authorization at " + provider.display_name +
+                                 " did not complete in time; call the tool again.");
+    }
+
+    // No URL elicitation: hand the URL to the model, as arcade-mcp does.
+    auto result = ToolResult::error(
+        "Authorization required: tool '" + tool.name + "' needs access to the user's " +
+        provider.display_name + " account (scopes: " + scope_text +
+        "). Ask the user to open this URL in a browser and approve access, then call the tool "
+        "again:\n\n" +
+        url);
+    result.meta["warden"] = json::object{{"authorization_required", true},
+                                         {"authorization_url", url},
+                                         {"provider", provider.id},
+                                         {"scopes", json::value_from(scopes)}};
+    return result;
+}
+
+}  // namespace warden::toolauth

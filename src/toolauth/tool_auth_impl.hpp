@@ -1,0 +1,50 @@
+#pragma once
+// Internal: the state behind `ToolAuth`, shared by its setup/redirect half
+// (tool_auth.cpp) and its per-call half (tool_auth_flow.cpp).
+
+#include <warden/toolauth/secrets.hpp>
+#include <warden/toolauth/state.hpp>
+#include <warden/toolauth/token_store.hpp>
+#include <warden/toolauth/tool_auth.hpp>
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace warden::toolauth {
+
+struct ToolAuth::Impl {
+    Impl(ToolAuthOptions options_, EnvLookup env_);
+
+    ToolAuthOptions options;
+    EnvLookup env;
+    std::map<std::string, Provider, std::less<>> providers;
+    SecretSource secrets;
+    StateStore states;
+
+    /// The store, opened on first use (the key file is created then).
+    result<std::shared_ptr<TokenStore>> store();
+    /// The redirect URI; starts the loopback listener on first use when there is one.
+    result<std::string> redirect_uri();
+    /// Wakes calls waiting for an authorization to complete.
+    void notify_authorized();
+
+    std::mutex mutex;  ///< guards the fields below
+    std::shared_ptr<TokenStore> store_;
+    std::string redirect_uri_;
+    std::function<result<std::string>(unsigned short)> start_listener;
+
+    /// One refresh in flight per (user, provider).
+    std::shared_ptr<std::mutex> flight(const std::string& user, const std::string& provider);
+    std::mutex flights_mutex;
+    std::map<std::string, std::weak_ptr<std::mutex>> flights;
+
+    std::mutex done_mutex;
+    std::condition_variable done_cv;
+    std::uint64_t authorizations = 0;  ///< bumped per stored authorization
+};
+
+}  // namespace warden::toolauth

@@ -1,0 +1,29 @@
+#pragma once
+// Extra GET routes on the HTTP transport (e.g. an OAuth redirect endpoint), in plain
+// types so the modules that provide them need no Beast.
+
+#include <functional>
+#include <string>
+
+namespace warden::transport::http {
+
+/// What a route handler sees of a request.
+struct RouteRequest {
+    std::string method{};  ///< "GET", "HEAD", ...
+    std::string path{};    ///< the target's path, without the query
+    std::string query{};   ///< the raw query string, without '?'
+};
+
+/// A route's answer. Sent with `Cache-Control: no-store` and `Referrer-Policy: no-referrer`
+/// (redirect endpoints receive codes and states in the URL).
+struct RouteResponse {
+    unsigned status = 200;
+    std::string content_type = "text/html; charset=utf-8";
+    std::string body{};
+};
+
+/// Handles one request. Runs on the server core's worker pool, never on an I/O thread, so
+/// it may block (e.g. on a token endpoint). Must be thread-safe.
+using RouteHandler = std::function<RouteResponse(const RouteRequest&)>;
+
+}  // namespace warden::transport::http
