@@ -11,6 +11,7 @@
 //         return app.run(argc, argv);
 //     }
 
+#include <warden/auth/config.hpp>
 #include <warden/content.hpp>
 #include <warden/context.hpp>
 #include <warden/definitions.hpp>
@@ -19,6 +20,7 @@
 #include <warden/tool.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -71,6 +73,12 @@ class App {
     /// Tells subscribed clients that a resource changed (notifications/resources/updated).
     void notify_resource_updated(std::string_view uri);
 
+    /// Turns server-level auth on for HTTP: every request needs a bearer token from one
+    /// of the configured authorization servers. Without this call, `serve()` reads the
+    /// MCP_RESOURCE_SERVER_* environment (and `.env`); an invalid configuration stops the
+    /// server at startup. Over stdio there is no server-level auth.
+    App& auth(auth::ResourceServerAuth config);
+
     /// Parses the command line (--transport stdio|http, --host, --port, --stateless,
     /// --log-level) and serves until stopped. Returns the process exit code.
     int run(int argc, char** argv);
@@ -82,6 +90,7 @@ class App {
 
   private:
     std::shared_ptr<server::ServerCore> core_{};
+    std::optional<auth::ResourceServerAuth> auth_{};
 };
 
 }  // namespace warden

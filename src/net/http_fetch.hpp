@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 #include <type_traits>
 
 namespace warden::net {
@@ -40,6 +41,32 @@ struct FetchOptions {
     std::chrono::milliseconds timeout{10000};
     std::size_t max_body_size = 1024 * 1024;
 };
+
+/// One outbound request: GET, or POST of a form body (introspection).
+struct HttpRequest {
+    std::string url;
+    /// Empty for GET; otherwise POSTed as application/x-www-form-urlencoded.
+    std::string form_body;
+    /// HTTP Basic credentials (RFC 7617), already form-encoded by the caller when needed.
+    std::string basic_user;
+    std::string basic_password;
+    /// Sent as the Accept header when not empty.
+    std::string accept;
+};
+
+/// What came back: the status, two headers the callers need, and the body.
+struct HttpResponse {
+    long status = 0;
+    std::string content_type;
+    std::string cache_control;
+    std::string body;
+};
+
+/// Sends `request` and returns any complete response (any status; redirects are not
+/// followed and reported as FetchError::redirected). Blocks the calling thread; never call
+/// it on an I/O thread. Thread-safe.
+boost::system::result<HttpResponse> http_send(const HttpRequest& request,
+                                              const FetchOptions& options);
 
 /// GETs `url` and returns the body of a 200 response. Blocks the calling thread; use it
 /// from a worker or the CLI, never from an I/O thread. Thread-safe.

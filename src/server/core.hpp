@@ -25,6 +25,8 @@ class Session;
 
 /// Decides whether a principal may call a tool; returns the missing scopes (empty: allowed).
 using ToolAuthorizer = std::function<std::vector<std::string>(const Tool&, const Principal*)>;
+/// Decides whether tools/list shows a tool to a caller (null principal: no auth).
+using ToolFilter = std::function<bool(const Tool&, const Principal*)>;
 
 class ServerCore : public std::enable_shared_from_this<ServerCore> {
   public:
@@ -52,6 +54,11 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     /// Cancels what runs, waits for handlers to finish and stops the pool. Idempotent.
     void shutdown();
 
+    /// Hides tools from tools/list (e.g. those the caller's scopes cannot call). Set it
+    /// before serving; not synchronized with requests in flight.
+    void set_tool_filter(ToolFilter filter) { tool_filter_ = std::move(filter); }
+    const ToolFilter& tool_filter() const { return tool_filter_; }
+
     /// The user id for calls without a principal.
     const std::string& local_user_id() const { return local_user_id_; }
 
@@ -63,6 +70,7 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     ServerOptions options_;
     std::string local_user_id_;
     Registry registry_;
+    ToolFilter tool_filter_{};
     std::unique_ptr<boost::asio::thread_pool> pool_;
     std::mutex sessions_mutex_;
     std::vector<std::weak_ptr<Session>> sessions_;
