@@ -14,4 +14,7 @@ inline constexpr int kExitUsage = 2;
 /// `warden jwt verify|decode` (jwt_command.cpp).
 void add_jwt_command(CLI::App& app, int& exit_code);
 
+/// `warden dev keygen|token` (dev_command.cpp).
+void add_dev_command(CLI::App& app, int& exit_code);
+
 }  // namespace warden::cli

@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     int exit_code = warden::cli::kExitOk;
     warden::cli::add_jwt_command(app, exit_code);
+    warden::cli::add_dev_command(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

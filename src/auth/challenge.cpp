@@ -62,15 +62,15 @@ boost::system::result<std::string_view> bearer_token(std::string_view authorizat
 
 std::string format_challenge(const Challenge& c) {
     std::string out = "Bearer";
-    append_param(out, "error", c.error);
-    append_param(out, "error_description", c.error_description);
     std::string scope;
     for (const auto& s : c.scopes) {
         if (!scope.empty()) scope.push_back(' ');
         scope += s;
     }
-    append_param(out, "scope", scope);
     append_param(out, "resource_metadata", c.resource_metadata);
+    append_param(out, "scope", scope);
+    append_param(out, "error", c.error);
+    append_param(out, "error_description", c.error_description);
     return out;
 }
 
