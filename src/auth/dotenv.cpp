@@ -54,6 +54,7 @@ boost::system::result<std::map<std::string, std::string>, ConfigError> parse_dot
         std::string value;
         if (v < text.size() && (text[v] == '\'' || text[v] == '"')) {
             const char quote = text[v];
+            const std::size_t start_line = line_no;
             std::size_t i = v + 1;
             bool closed = false;
             for (; i < text.size(); ++i) {
@@ -70,7 +71,7 @@ boost::system::result<std::map<std::string, std::string>, ConfigError> parse_dot
                 if (c == '\n') ++line_no;
                 value.push_back(c);
             }
-            if (!closed) return bad_line(line_no, "unterminated quoted value");
+            if (!closed) return bad_line(start_line, "unterminated quoted value");
             // After the closing quote only blanks and a comment may follow.
             auto rest_end = text.find('\n', i + 1);
             if (rest_end == std::string_view::npos) rest_end = text.size();
