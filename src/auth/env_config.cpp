@@ -16,9 +16,20 @@ constexpr std::string_view kScopes = "MCP_RESOURCE_SERVER_SCOPES_SUPPORTED";
 constexpr std::string_view kChallenge = "MCP_RESOURCE_SERVER_DEFAULT_CHALLENGE_SCOPES";
 constexpr std::string_view kRequired = "MCP_RESOURCE_SERVER_REQUIRED_SCOPES";
 constexpr std::string_view kHide = "MCP_RESOURCE_SERVER_HIDE_UNAUTHORIZED_TOOLS";
+constexpr std::string_view kCooldown = "MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN";
+constexpr std::string_view kMaxStale = "MCP_RESOURCE_SERVER_JWKS_MAX_STALE";
+
 
 ConfigError problem(std::string_view where, std::string what) {
     return {make_error_code(Error::bad_configuration), std::string(where) + ": " + what};
+}
+
+// A whole number of seconds, for the JWKS cache variables.
+boost::system::result<std::chrono::seconds, ConfigError> parse_seconds(std::string_view name,
+                                                                       const std::string& v) {
+    if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
+        return problem(name, "must be a whole number of seconds");
+    return std::chrono::seconds(std::stoll(v));
 }
 
 std::vector<std::string> split_scopes(std::string_view s) {
@@ -183,7 +194,10 @@ boost::system::result<std::optional<ResourceServerAuth>, ConfigError> load_from_
     auto challenge = env(kChallenge);
     auto required = env(kRequired);
     auto hide = env(kHide);
-    if (!canonical && !servers && !scopes && !challenge && !required && !hide)
+    auto cooldown = env(kCooldown);
+    auto max_stale = env(kMaxStale);
+    if (!canonical && !servers && !scopes && !challenge && !required && !hide && !cooldown &&
+        !max_stale)
         return std::optional<ResourceServerAuth>{};
     if (!canonical || canonical->empty())
         return problem(kCanonical, "is required when other MCP_RESOURCE_SERVER_* variables are set");
@@ -200,6 +214,16 @@ boost::system::result<std::optional<ResourceServerAuth>, ConfigError> load_from_
         if (*hide == "1" || *hide == "true") config.hide_unauthorized_tools = true;
         else if (*hide != "0" && *hide != "false" && !hide->empty())
             return problem(kHide, "must be true, false, 1 or 0");
+    }
+    if (cooldown) {
+        auto s = parse_seconds(kCooldown, *cooldown);
+        if (!s) return s.error();
+        config.jwks_cache.refetch_cooldown = s.value();
+    }
+    if (max_stale) {
+        auto s = parse_seconds(kMaxStale, *max_stale);
+        if (!s) return s.error();
+        config.jwks_cache.max_stale = s.value();
     }
     if (auto valid = validate(config); !valid) {
         // Name the variable that carries the setting.

@@ -2,8 +2,9 @@
 // Configuration from the environment, compatible with arcade-mcp:
 //   MCP_RESOURCE_SERVER_CANONICAL_URL, MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS (JSON),
 //   MCP_RESOURCE_SERVER_SCOPES_SUPPORTED, MCP_RESOURCE_SERVER_DEFAULT_CHALLENGE_SCOPES,
-// and Warden's own MCP_RESOURCE_SERVER_REQUIRED_SCOPES,
-// MCP_RESOURCE_SERVER_HIDE_UNAUTHORIZED_TOOLS. Real variables win over a `.env` file in
+// and Warden's own MCP_RESOURCE_SERVER_REQUIRED_SCOPES (space-separated),
+// MCP_RESOURCE_SERVER_HIDE_UNAUTHORIZED_TOOLS (true/false),
+// MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN and MCP_RESOURCE_SERVER_JWKS_MAX_STALE (seconds). Real variables win over a `.env` file in
 // the working directory; explicit C++ configuration wins over both (App decides that).
 
 #include <warden/auth/config.hpp>
