@@ -145,7 +145,7 @@ export async function loginAndConsent(authorizationUrl, login = 'alice') {
     }
     const html = await res.text();
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
-    if (!action) throw new Error(`no form at ${url}: ${res.status}`);
+    if (!action) throw new Error(`no form at ${url}: ${res.status} ${html.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").slice(500, 1000)}`);
     const prompt = /name="prompt" value="([^"]+)"/.exec(html)[1];
     const form = prompt === 'login' ? { prompt, login, password: 'any' } : { prompt };
     const post = await send(new URL(action, url).toString(), {

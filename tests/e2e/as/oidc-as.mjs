@@ -54,7 +54,7 @@ const provider = new Provider(issuer, {
     {
       client_id: CLIENTS.app.id,
       token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token'],
+      grant_types: ['authorization_code'],
       redirect_uris: [CLIENTS.app.redirect],
       response_types: ['code'],
       scope: 'openid mcp:tools mcp:admin',
