@@ -62,7 +62,7 @@ json::object public_jwk(const EVP_PKEY* key) {
     EVP_Digest(canonical.data(), canonical.size(), digest, &len, EVP_sha256(), nullptr);
     const std::string kid =
         jose::base64url_encode(std::string_view(reinterpret_cast<char*>(digest), len));
-    return {{"kty", "EC"}, {"crv", "P-256"}, {"x", x},          {"y", y},
+    return {{"kty", "EC"}, {"crv", "P-256"}, {"x", x},        {"y", y},
             {"kid", kid},  {"use", "sig"},   {"alg", "ES256"}};
 }
 
@@ -86,24 +86,25 @@ int keygen(const std::string& dir, bool force) {
         const mode_t old = ::umask(077);  // the private key is readable by its owner only
         std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(key_path.c_str(), "wb"), std::fclose);
         ::umask(old);
-        if (!f || PEM_write_PrivateKey(f.get(), key.get(), nullptr, nullptr, 0, nullptr,
-                                       nullptr) != 1)
+        if (!f ||
+            PEM_write_PrivateKey(f.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
             return fail(kExitRejected, "cannot write " + key_path.string());
     }
-    std::ofstream(jwks_path) << json::serialize(json::object{
-                                    {"keys", json::array{public_jwk(key.get())}}})
+    std::ofstream(jwks_path) << json::serialize(
+                                    json::object{{"keys", json::array{public_jwk(key.get())}}})
                              << '\n';
     const auto abs_jwks = fs::absolute(jwks_path).string();
-    std::cout << "wrote " << key_path.string() << " (private, keep it out of git)\n"
-              << "wrote " << jwks_path.string() << "\n\n"
-              << "Turn auth on for a server at http://127.0.0.1:8000/mcp:\n"
-              << "  export MCP_RESOURCE_SERVER_CANONICAL_URL=http://127.0.0.1:8000/mcp\n"
-              << "  export MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS='[{\"authorization_server_url\":"
-                 "\""
-              << kDefaultIssuer << "\",\"issuer\":\"" << kDefaultIssuer
-              << "\",\"jwks_uri\":\"file://" << abs_jwks << "\"}]'\n"
-              << "Mint a token:\n"
-              << "  warden dev token --sub alice --aud http://127.0.0.1:8000/mcp\n";
+    std::cout
+        << "wrote " << key_path.string() << " (private, keep it out of git)\n"
+        << "wrote " << jwks_path.string() << "\n\n"
+        << "Turn auth on for a server at http://127.0.0.1:8000/mcp:\n"
+        << "  export MCP_RESOURCE_SERVER_CANONICAL_URL=http://127.0.0.1:8000/mcp\n"
+        << "  export MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS='[{\"authorization_server_url\":"
+           "\""
+        << kDefaultIssuer << "\",\"issuer\":\"" << kDefaultIssuer << "\",\"jwks_uri\":\"file://"
+        << abs_jwks << "\"}]'\n"
+        << "Mint a token:\n"
+        << "  warden dev token --sub alice --aud http://127.0.0.1:8000/mcp\n";
     return kExitOk;
 }
 
@@ -142,14 +143,16 @@ std::optional<std::string> sign_es256(EVP_PKEY* key, std::string_view input) {
 
 int mint(const TokenArgs& a) {
     Pkey key = load_key(a.key);
-    if (!key) return fail(kExitUsage, "cannot read the signing key " + a.key +
-                                          " (run `warden dev keygen` first)");
+    if (!key)
+        return fail(kExitUsage,
+                    "cannot read the signing key " + a.key + " (run `warden dev keygen` first)");
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
     json::object header{{"alg", "ES256"}, {"typ", "at+jwt"}, {"kid", public_jwk(key.get())["kid"]}};
-    json::object claims{{"iss", a.iss},         {"sub", a.sub},       {"aud", a.aud},
-                        {"client_id", a.client_id}, {"iat", now},     {"exp", now + a.ttl}};
+    json::object claims{{"iss", a.iss}, {"sub", a.sub},
+                        {"aud", a.aud}, {"client_id", a.client_id},
+                        {"iat", now},   {"exp", now + a.ttl}};
     if (!a.scope.empty()) claims["scope"] = a.scope;
     const std::string input = jose::base64url_encode(json::serialize(header)) + "." +
                               jose::base64url_encode(json::serialize(claims));
@@ -162,7 +165,8 @@ int mint(const TokenArgs& a) {
 }  // namespace
 
 void add_dev_command(CLI::App& app, int& exit_code) {
-    auto* dev = app.add_subcommand("dev", "Local development: a signing key and tokens minted with it");
+    auto* dev =
+        app.add_subcommand("dev", "Local development: a signing key and tokens minted with it");
     dev->require_subcommand(1);
 
     auto* keygen_cmd = dev->add_subcommand("keygen", "Write an ES256 signing key and its JWKS");
@@ -173,7 +177,8 @@ void add_dev_command(CLI::App& app, int& exit_code) {
     keygen_cmd->add_flag("--force", *force, "replace an existing key");
     keygen_cmd->callback([&exit_code, dir, force] { exit_code = keygen(*dir, *force); });
 
-    auto* token_cmd = dev->add_subcommand("token", "Mint an access token (JWT, ES256) with the dev key");
+    auto* token_cmd =
+        dev->add_subcommand("token", "Mint an access token (JWT, ES256) with the dev key");
     auto args = std::make_shared<TokenArgs>();
     token_cmd->add_option("--key", args->key, "the signing key")->capture_default_str();
     token_cmd->add_option("--sub", args->sub, "the user id")->required();

@@ -50,13 +50,16 @@ std::pair<std::string, std::string> token_and_jwks() {
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
-    boost::json::object claims{{"iss", "https://as.example"}, {"sub", "user-1234567890"},
-                               {"aud", "https://mcp.example/mcp"}, {"exp", now + 3600},
-                               {"iat", now}, {"scope", "mcp:tools mcp:read openid profile"},
-                               {"client_id", "client-abcdef"}, {"jti", std::string(43, 'j')}};
-    std::string input =
-        jose::base64url_encode(R"({"alg":"ES256","kid":"k1","typ":"at+jwt"})") + "." +
-        jose::base64url_encode(boost::json::serialize(claims));
+    boost::json::object claims{{"iss", "https://as.example"},
+                               {"sub", "user-1234567890"},
+                               {"aud", "https://mcp.example/mcp"},
+                               {"exp", now + 3600},
+                               {"iat", now},
+                               {"scope", "mcp:tools mcp:read openid profile"},
+                               {"client_id", "client-abcdef"},
+                               {"jti", std::string(43, 'j')}};
+    std::string input = jose::base64url_encode(R"({"alg":"ES256","kid":"k1","typ":"at+jwt"})") +
+                        "." + jose::base64url_encode(boost::json::serialize(claims));
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     std::size_t len = 0;
     EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key);
@@ -72,7 +75,9 @@ std::pair<std::string, std::string> token_and_jwks() {
     BN_bn2binpad(ECDSA_SIG_get0_r(sig), reinterpret_cast<unsigned char*>(raw.data()), 32);
     BN_bn2binpad(ECDSA_SIG_get0_s(sig), reinterpret_cast<unsigned char*>(raw.data()) + 32, 32);
     ECDSA_SIG_free(sig);
-    boost::json::object jwk{{"kty", "EC"}, {"crv", "P-256"}, {"kid", "k1"},
+    boost::json::object jwk{{"kty", "EC"},
+                            {"crv", "P-256"},
+                            {"kid", "k1"},
                             {"x", coord(key, OSSL_PKEY_PARAM_EC_PUB_X)},
                             {"y", coord(key, OSSL_PKEY_PARAM_EC_PUB_Y)}};
     EVP_PKEY_free(key);
@@ -111,7 +116,8 @@ BENCHMARK(BM_HashToken);
 void BM_ValidateWithoutTokenCache(benchmark::State& state) {
     auto [token, jwks] = token_and_jwks();
     auto v = make(jwks, 0);
-    for (auto _ : state) v->validate(token, [](auth::ValidationResult r) { benchmark::DoNotOptimize(r); });
+    for (auto _ : state)
+        v->validate(token, [](auth::ValidationResult r) { benchmark::DoNotOptimize(r); });
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ValidateWithoutTokenCache);

@@ -51,10 +51,11 @@ struct CountdownArgs {
 BOOST_DESCRIBE_STRUCT(CountdownArgs, (), (from, delay_ms))
 
 int main(int argc, char** argv) {
-    warden::App app({.name = "warden-quickstart",
-                     .version = "0.1.0",
-                     .title = "Warden quickstart",
-                     .instructions = "Tools: echo, convert_temperature, countdown, whoami, admin_ping."});
+    warden::App app(
+        {.name = "warden-quickstart",
+         .version = "0.1.0",
+         .title = "Warden quickstart",
+         .instructions = "Tools: echo, convert_temperature, countdown, whoami, admin_ping."});
 
     app.tool("echo", "Echo the given text back", [](const EchoArgs& args) { return args.text; });
 

@@ -1,6 +1,5 @@
 #include <warden/auth/config.hpp>
 
-
 #include <boost/url/parse.hpp>
 
 namespace warden::auth {
@@ -74,12 +73,13 @@ boost::system::result<void, ConfigError> validate(const ResourceServerAuth& conf
     if (j.min_ttl > j.max_ttl) return problem("jwks_cache.min_ttl", "is larger than max_ttl");
     if (j.refetch_cooldown.count() < 0)
         return problem("jwks_cache.refetch_cooldown", "must not be negative");
-    for (const auto* list : {&config.scopes_supported, &config.default_challenge_scopes,
-                             &config.required_scopes})
+    for (const auto* list :
+         {&config.scopes_supported, &config.default_challenge_scopes, &config.required_scopes})
         for (const auto& scope : *list)
             if (scope.empty() || scope.find_first_of(" \"\\") != std::string::npos)
-                return problem("scopes", "a scope is empty or contains a space, quote or "
-                                         "backslash (RFC 6749 section 3.3)");
+                return problem("scopes",
+                               "a scope is empty or contains a space, quote or "
+                               "backslash (RFC 6749 section 3.3)");
     return {};
 }
 

@@ -19,7 +19,6 @@ constexpr std::string_view kHide = "MCP_RESOURCE_SERVER_HIDE_UNAUTHORIZED_TOOLS"
 constexpr std::string_view kCooldown = "MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN";
 constexpr std::string_view kMaxStale = "MCP_RESOURCE_SERVER_JWKS_MAX_STALE";
 
-
 ConfigError problem(std::string_view where, std::string what) {
     return {make_error_code(Error::bad_configuration), std::string(where) + ": " + what};
 }
@@ -50,8 +49,8 @@ boost::system::result<std::string, ConfigError> get_string(const json::object& o
                                                            const std::string& at, bool required) {
     const auto* v = o.if_contains(key);
     if (!v || v->is_null()) {
-        if (required) return problem(std::string(kServers), at + " is missing \"" +
-                                                                std::string(key) + "\"");
+        if (required)
+            return problem(std::string(kServers), at + " is missing \"" + std::string(key) + "\"");
         return std::string{};
     }
     if (!v->is_string() || v->get_string().empty())
@@ -65,7 +64,8 @@ boost::system::result<bool, ConfigError> get_bool(const json::object& o, std::st
     const auto* v = o.if_contains(key);
     if (!v) return fallback;
     if (!v->is_bool())
-        return problem(std::string(kServers), at + "." + std::string(key) + " must be true or false");
+        return problem(std::string(kServers),
+                       at + "." + std::string(key) + " must be true or false");
     return v->get_bool();
 }
 
@@ -105,12 +105,17 @@ boost::system::result<AuthorizationServerEntry, ConfigError> parse_entry(const j
     const std::string at = "entry " + std::to_string(index);
     if (!v.is_object()) return problem(kServers, at + " must be a JSON object");
     const auto& o = v.get_object();
-    static const std::set<std::string, std::less<>> kKnown = {
-        "authorization_server_url", "issuer", "jwks_uri", "algorithm", "algorithms",
-        "expected_audiences", "validation_options"};
+    static const std::set<std::string, std::less<>> kKnown = {"authorization_server_url",
+                                                              "issuer",
+                                                              "jwks_uri",
+                                                              "algorithm",
+                                                              "algorithms",
+                                                              "expected_audiences",
+                                                              "validation_options"};
     for (const auto& kv : o)
         if (!kKnown.contains(kv.key()))
-            return problem(kServers, at + " has an unknown field \"" + std::string(kv.key()) + "\"");
+            return problem(kServers,
+                           at + " has an unknown field \"" + std::string(kv.key()) + "\"");
     AuthorizationServerEntry e;
     auto url = get_string(o, "authorization_server_url", at, true);
     if (!url) return url.error();
@@ -145,10 +150,9 @@ boost::system::result<AuthorizationServerEntry, ConfigError> parse_entry(const j
                 return problem(kServers,
                                vat + " has an unknown field \"" + std::string(kv.key()) + "\"");
         auto& out = e.validation_options;
-        for (auto [key, field] : {std::pair{"verify_exp", &out.verify_exp},
-                                  std::pair{"verify_iat", &out.verify_iat},
-                                  std::pair{"verify_iss", &out.verify_iss},
-                                  std::pair{"verify_nbf", &out.verify_nbf}}) {
+        for (auto [key, field] :
+             {std::pair{"verify_exp", &out.verify_exp}, std::pair{"verify_iat", &out.verify_iat},
+              std::pair{"verify_iss", &out.verify_iss}, std::pair{"verify_nbf", &out.verify_nbf}}) {
             auto b = get_bool(opts, key, vat, true);
             if (!b) return b.error();
             *field = b.value();
@@ -200,8 +204,10 @@ boost::system::result<std::optional<ResourceServerAuth>, ConfigError> load_from_
         !max_stale)
         return std::optional<ResourceServerAuth>{};
     if (!canonical || canonical->empty())
-        return problem(kCanonical, "is required when other MCP_RESOURCE_SERVER_* variables are set");
-    if (!servers || servers->empty()) return problem(kServers, "is required with " + std::string(kCanonical));
+        return problem(kCanonical,
+                       "is required when other MCP_RESOURCE_SERVER_* variables are set");
+    if (!servers || servers->empty())
+        return problem(kServers, "is required with " + std::string(kCanonical));
     ResourceServerAuth config;
     config.canonical_url = *canonical;
     auto entries = parse_authorization_servers(*servers);
@@ -211,7 +217,8 @@ boost::system::result<std::optional<ResourceServerAuth>, ConfigError> load_from_
     if (challenge) config.default_challenge_scopes = split_scopes(*challenge);
     if (required) config.required_scopes = split_scopes(*required);
     if (hide) {
-        if (*hide == "1" || *hide == "true") config.hide_unauthorized_tools = true;
+        if (*hide == "1" || *hide == "true")
+            config.hide_unauthorized_tools = true;
         else if (*hide != "0" && *hide != "false" && !hide->empty())
             return problem(kHide, "must be true, false, 1 or 0");
     }

@@ -37,8 +37,7 @@ boost::json::object protected_resource_metadata(const ResourceServerAuth& config
     for (const auto& e : config.authorization_servers) {
         // Entries may repeat a URL (several issuers, one AS): publish it once.
         const boost::json::value url(e.authorization_server_url);
-        if (std::find(servers.begin(), servers.end(), url) == servers.end())
-            servers.push_back(url);
+        if (std::find(servers.begin(), servers.end(), url) == servers.end()) servers.push_back(url);
     }
     doc["authorization_servers"] = std::move(servers);
     doc["bearer_methods_supported"] = boost::json::array{"header"};

@@ -88,12 +88,18 @@ class ResourceServerValidator final : public TokenValidator,
             std::string kid;
             if (const auto* k = decoded->header.if_contains("kid"); k && k->is_string())
                 kid = std::string(k->get_string());
-            auto job = std::make_shared<Job>(Job{std::move(token), hash, std::move(kid),
-                                                 std::move(candidates), 0, {}, std::move(done)});
+            auto job = std::make_shared<Job>(Job{std::move(token),
+                                                 hash,
+                                                 std::move(kid),
+                                                 std::move(candidates),
+                                                 0,
+                                                 {},
+                                                 std::move(done)});
             return try_entry(std::move(job));
         }
         for (const auto& e : entries_)
-            if (e->entry.introspection) return introspect(e, std::move(token), hash, std::move(done));
+            if (e->entry.introspection)
+                return introspect(e, std::move(token), hash, std::move(done));
         done(make_error_code(jose::Error::malformed));
     }
 
@@ -136,22 +142,26 @@ class ResourceServerValidator final : public TokenValidator,
         if (state->discovering) return;
         state->discovering = true;
         lock.unlock();
-        discover_jwks_uri(*runtime_.fetcher, state->entry.issuer,
-                          [self = shared_from_this(), state](boost::system::result<std::string> uri) {
-                              self->on_discovered(state, std::move(uri));
-                          });
+        discover_jwks_uri(
+            *runtime_.fetcher, state->entry.issuer,
+            [self = shared_from_this(), state](boost::system::result<std::string> uri) {
+                self->on_discovered(state, std::move(uri));
+            });
     }
 
     void on_discovered(const std::shared_ptr<EntryState>& state,
                        boost::system::result<std::string> uri) {
-        boost::system::result<std::shared_ptr<JwksCache>> answer = make_error_code(Error::unavailable);
+        boost::system::result<std::shared_ptr<JwksCache>> answer =
+            make_error_code(Error::unavailable);
         if (uri) answer = cache_for(uri.value());
         decltype(state->waiters) waiters;
         {
             std::lock_guard lock(state->mutex);
             state->discovering = false;
-            if (answer) state->jwks = answer.value();
-            else state->last_discovery_failure = runtime_.clock->now();
+            if (answer)
+                state->jwks = answer.value();
+            else
+                state->last_discovery_failure = runtime_.clock->now();
             waiters.swap(state->waiters);
         }
         for (auto& w : waiters) w(answer);
@@ -163,10 +173,11 @@ class ResourceServerValidator final : public TokenValidator,
         with_jwks(state, [self = shared_from_this(), job, state](auto jwks) {
             if (!jwks) return self->fail(job, jwks.error());
             auto cache = jwks.value();
-            cache->get(job->kid, [self, job, state, cache](boost::system::result<KeySnapshot> keys) {
-                if (!keys) return self->fail(job, keys.error());
-                self->verify(job, *state, cache, keys.value());
-            });
+            cache->get(job->kid,
+                       [self, job, state, cache](boost::system::result<KeySnapshot> keys) {
+                           if (!keys) return self->fail(job, keys.error());
+                           self->verify(job, *state, cache, keys.value());
+                       });
         });
     }
 
@@ -201,13 +212,14 @@ class ResourceServerValidator final : public TokenValidator,
         const auto& in = *state->entry.introspection;
         runtime_.fetcher->fetch(
             introspection_request(in, token),
-            [self = shared_from_this(), state, hash, done = std::move(done)](
-                boost::system::result<FetchResponse> r) {
+            [self = shared_from_this(), state, hash,
+             done = std::move(done)](boost::system::result<FetchResponse> r) {
                 const auto& e = state->entry;
                 const auto now = self->runtime_.clock->now();
                 if (!r || r->status != 200) return done(make_error_code(Error::unavailable));
-                auto p = parse_introspection(r->body, e.issuer, expected_audiences(self->config_, e),
-                                             now, e.validation_options.leeway);
+                auto p =
+                    parse_introspection(r->body, e.issuer, expected_audiences(self->config_, e),
+                                        now, e.validation_options.leeway);
                 const auto& cfg = *e.introspection;
                 if (!p) {
                     if (p.error() == Error::token_inactive)

@@ -1,5 +1,6 @@
 #include "auth/token_cache.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 namespace warden::auth {
@@ -12,6 +13,10 @@ TokenHash hash_token(std::string_view token) {
     unsigned int len = 0;
     EVP_Digest(token.data(), token.size(), out.data(), &len, sha256, nullptr);
     return out;
+}
+
+bool TokenCache::Equal::operator()(const TokenHash& a, const TokenHash& b) const noexcept {
+    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 TokenCache::TokenCache(std::size_t max_entries, std::chrono::seconds max_ttl)

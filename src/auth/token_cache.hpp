@@ -6,9 +6,9 @@
 #include <warden/principal.hpp>
 
 #include <array>
-#include <cstring>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -59,9 +59,13 @@ class TokenCache {
             return v;
         }
     };
+    // Constant-time comparison: the key is derived from a bearer credential.
+    struct Equal {
+        bool operator()(const TokenHash& a, const TokenHash& b) const noexcept;
+    };
     struct Shard {
         mutable std::mutex mutex;
-        std::unordered_map<TokenHash, Entry, Hasher> map;
+        std::unordered_map<TokenHash, Entry, Hasher, Equal> map;
     };
     static constexpr std::size_t kShards = 16;
     Shard& shard(const TokenHash& h) { return shards_[h[31] % kShards]; }

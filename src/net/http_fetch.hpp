@@ -9,8 +9,8 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <vector>
 #include <type_traits>
+#include <vector>
 
 namespace warden::net {
 

@@ -4,8 +4,9 @@
 //   MCP_RESOURCE_SERVER_SCOPES_SUPPORTED, MCP_RESOURCE_SERVER_DEFAULT_CHALLENGE_SCOPES,
 // and Warden's own MCP_RESOURCE_SERVER_REQUIRED_SCOPES (space-separated),
 // MCP_RESOURCE_SERVER_HIDE_UNAUTHORIZED_TOOLS (true/false),
-// MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN and MCP_RESOURCE_SERVER_JWKS_MAX_STALE (seconds). Real variables win over a `.env` file in
-// the working directory; explicit C++ configuration wins over both (App decides that).
+// MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN and MCP_RESOURCE_SERVER_JWKS_MAX_STALE (seconds). Real
+// variables win over a `.env` file in the working directory; explicit C++ configuration wins over
+// both (App decides that).
 
 #include <warden/auth/config.hpp>
 

@@ -50,8 +50,8 @@ class Fetcher {
 
     /// libcurl on `threads` dedicated threads (never an I/O thread); `file://` URLs are
     /// read from disk; https is required except for loopback hosts.
-    static std::shared_ptr<Fetcher> curl(std::size_t threads = 2,
-                                         std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    static std::shared_ptr<Fetcher> curl(
+        std::size_t threads = 2, std::chrono::milliseconds timeout = std::chrono::seconds(5));
 };
 
 /// The clock and the fetcher a resource server uses.

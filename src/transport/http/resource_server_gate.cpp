@@ -4,6 +4,7 @@
 
 #include <warden/auth/http.hpp>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
@@ -134,14 +135,17 @@ boost::asio::awaitable<AuthDecision> ResourceServerGate::authenticate(const Requ
     if (!token) {
         if (token.error() == auth::Error::missing_token)
             co_return decide(auth::Condition::invalid_token, false, {}, challenge_scopes);
-        co_return decide(auth::Condition::invalid_request, true,
-                         "malformed Authorization header", challenge_scopes);
+        co_return decide(auth::Condition::invalid_request, true, "malformed Authorization header",
+                         challenge_scopes);
     }
     if (auto hit = validator_->cached(*token)) co_return check_required_scopes(std::move(hit));
-    auto verdict = co_await async_validate(*validator_, std::string(*token),
-                                           boost::asio::use_awaitable);
+    auto verdict =
+        co_await async_validate(*validator_, std::string(*token), boost::asio::use_awaitable);
     if (!verdict) {
         const auto& ec = verdict.error();
+        // The reason only: never the token, its claims or the key.
+        spdlog::debug("auth: token rejected: {} [{}:{}]", ec.message(), ec.category().name(),
+                      ec.value());
         co_return decide(auth::condition_of(ec), true, ec.message(), challenge_scopes);
     }
     co_return check_required_scopes(std::move(verdict.value()));

@@ -71,40 +71,48 @@ TEST(EnvConfig, ErrorsNameTheVariableAndTheProblem) {
     EXPECT_EQ(error_of({{canon, "http://mcp.example.com/mcp"}, {servers, kServers}}),
               canon + ": must use https (plain http is allowed only for loopback hosts)");
     EXPECT_EQ(error_of({{canon, "mcp"}, {servers, kServers}}), canon + ": is not an absolute URL");
-    EXPECT_TRUE(error_of({{canon, "https://m/mcp"}, {servers, "[{"}}).starts_with(
-        servers + ": is not valid JSON"));
-    EXPECT_EQ(error_of({{canon, "https://m/mcp"}, {servers, "[]"}}), servers + ": is an empty array");
+    EXPECT_TRUE(error_of({{canon, "https://m/mcp"}, {servers, "[{"}})
+                    .starts_with(servers + ": is not valid JSON"));
+    EXPECT_EQ(error_of({{canon, "https://m/mcp"}, {servers, "[]"}}),
+              servers + ": is an empty array");
     EXPECT_EQ(error_of({{canon, "https://m/mcp"}, {servers, R"([{"issuer":"https://a"}])"}}),
               servers + ": entry 0 is missing \"authorization_server_url\"");
     EXPECT_EQ(error_of({{canon, "https://m/mcp"},
                         {servers, R"([{"authorization_server_url":"https://a","issuer":"https://a",
                                        "algorithm":"HS256"}])"}}),
-              servers + ": entry 0: \"HS256\" is not an allowed algorithm (none and HMAC are "
-                        "never accepted: RFC 8725 section 3.1)");
+              servers +
+                  ": entry 0: \"HS256\" is not an allowed algorithm (none and HMAC are "
+                  "never accepted: RFC 8725 section 3.1)");
     EXPECT_EQ(error_of({{canon, "https://m/mcp"},
                         {servers, R"([{"authorization_server_url":"https://a","issuer":"https://a",
                                        "audience":"x"}])"}}),
               servers + ": entry 0 has an unknown field \"audience\"");
-    EXPECT_EQ(error_of({{canon, "https://m/mcp"},
-                        {servers, R"([{"authorization_server_url":"http://as.example","issuer":"https://a"}])"}}),
-              servers + "[0].authorization_server_url: must use https (plain http is allowed only "
-                        "for loopback hosts)");
-    EXPECT_EQ(error_of({{canon, "https://m/mcp"},
-                        {servers, R"([{"authorization_server_url":"https://a","issuer":"urn:x"}])"}}),
-              servers + "[0].issuer: must be an https URL when jwks_uri is omitted (it is "
-                        "discovered from the issuer's metadata): must be an https URL");
+    EXPECT_EQ(
+        error_of({{canon, "https://m/mcp"},
+                  {servers,
+                   R"([{"authorization_server_url":"http://as.example","issuer":"https://a"}])"}}),
+        servers +
+            "[0].authorization_server_url: must use https (plain http is allowed only "
+            "for loopback hosts)");
+    EXPECT_EQ(
+        error_of({{canon, "https://m/mcp"},
+                  {servers, R"([{"authorization_server_url":"https://a","issuer":"urn:x"}])"}}),
+        servers +
+            "[0].issuer: must be an https URL when jwks_uri is omitted (it is "
+            "discovered from the issuer's metadata): must be an https URL");
     EXPECT_EQ(error_of({{canon, "https://m/mcp"},
                         {servers, R"([{"authorization_server_url":"https://a","issuer":"https://a",
                                        "validation_options":{"leeway":-1}}])"}}),
-              servers + ": entry 0.validation_options.leeway must be a non-negative number of "
-                        "seconds");
+              servers +
+                  ": entry 0.validation_options.leeway must be a non-negative number of "
+                  "seconds");
 }
 
 TEST(EnvConfig, LoopbackHttpAndFileJwksAreAllowed) {
-    auto r = load_from_env(env_of(
-        {{"MCP_RESOURCE_SERVER_CANONICAL_URL", "http://127.0.0.1:8000/mcp"},
-         {"MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS",
-          R"({"authorization_server_url":"http://localhost/dev","issuer":"dev",
+    auto r =
+        load_from_env(env_of({{"MCP_RESOURCE_SERVER_CANONICAL_URL", "http://127.0.0.1:8000/mcp"},
+                              {"MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS",
+                               R"({"authorization_server_url":"http://localhost/dev","issuer":"dev",
               "jwks_uri":"file:///tmp/jwks.json"})"}}));
     ASSERT_TRUE(r) << r.error().message;
     EXPECT_EQ((*r)->authorization_servers[0].jwks_uri, "file:///tmp/jwks.json");
@@ -115,8 +123,10 @@ TEST(Config, ValidateRejectsEmptyLists) {
     c.canonical_url = "https://m/mcp";
     auto r = validate(c);
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().message, "authorization_servers: at least one authorization server is needed");
-    c.authorization_servers.push_back({.authorization_server_url = "https://a", .issuer = "https://a"});
+    EXPECT_EQ(r.error().message,
+              "authorization_servers: at least one authorization server is needed");
+    c.authorization_servers.push_back(
+        {.authorization_server_url = "https://a", .issuer = "https://a"});
     c.authorization_servers[0].algorithms = {};
     EXPECT_EQ(validate(c).error().message, "authorization_servers[0].algorithms: is empty");
 }

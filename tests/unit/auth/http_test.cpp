@@ -1,8 +1,8 @@
 #include <warden/auth.hpp>
 #include <warden/jose/error.hpp>
 
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/serialize.hpp>
 
 namespace warden::auth {
 namespace {
@@ -68,11 +68,13 @@ TEST(Metadata, Document) {
     c.authorization_servers = {{.authorization_server_url = "https://b", .issuer = "https://b"},
                                {.authorization_server_url = "https://a", .issuer = "https://a"},
                                {.authorization_server_url = "https://b", .issuer = "https://b2"}};
-    EXPECT_EQ(boost::json::serialize(protected_resource_metadata(c)),
-              R"({"resource":"https://m.example/mcp","authorization_servers":["https://b","https://a"],)"
-              R"("bearer_methods_supported":["header"]})");
+    EXPECT_EQ(
+        boost::json::serialize(protected_resource_metadata(c)),
+        R"({"resource":"https://m.example/mcp","authorization_servers":["https://b","https://a"],)"
+        R"("bearer_methods_supported":["header"]})");
     c.scopes_supported = {"x", "y"};
-    EXPECT_EQ(protected_resource_metadata(c).at("scopes_supported"), (boost::json::array{"x", "y"}));
+    EXPECT_EQ(protected_resource_metadata(c).at("scopes_supported"),
+              (boost::json::array{"x", "y"}));
 }
 
 TEST(Errors, ConditionsGroupCodes) {

@@ -23,8 +23,11 @@ class TestKey {
     TestKey& operator=(const TestKey&) = delete;
 
     boost::json::object jwk() const {
-        return {{"kty", "EC"}, {"crv", "P-256"}, {"kid", kid_},
-                {"x", coord(OSSL_PKEY_PARAM_EC_PUB_X)}, {"y", coord(OSSL_PKEY_PARAM_EC_PUB_Y)}};
+        return {{"kty", "EC"},
+                {"crv", "P-256"},
+                {"kid", kid_},
+                {"x", coord(OSSL_PKEY_PARAM_EC_PUB_X)},
+                {"y", coord(OSSL_PKEY_PARAM_EC_PUB_Y)}};
     }
 
     std::string sign(const boost::json::object& claims) const {

@@ -29,22 +29,22 @@ struct ValidatorTest : ::testing::Test {
 
     void SetUp() override {
         config.canonical_url = kCanonical;
-        config.authorization_servers = {
-            {.authorization_server_url = "https://as.example",
-             .issuer = "https://as.example",
-             .jwks_uri = "https://as.example/jwks"},
-            // A regional URL of the same issuer, sharing the key set.
-            {.authorization_server_url = "https://eu.as.example",
-             .issuer = "https://as.example",
-             .jwks_uri = "https://as.example/jwks"}};
+        config.authorization_servers = {{.authorization_server_url = "https://as.example",
+                                         .issuer = "https://as.example",
+                                         .jwks_uri = "https://as.example/jwks"},
+                                        // A regional URL of the same issuer, sharing the key set.
+                                        {.authorization_server_url = "https://eu.as.example",
+                                         .issuer = "https://as.example",
+                                         .jwks_uri = "https://as.example/jwks"}};
     }
     void make() { validator = make_validator(config, {clock, fetcher}).value(); }
 
     json::object claims(std::string iss = "https://as.example") const {
-        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                             clock->now().time_since_epoch()).count();
-        return {{"iss", iss},     {"sub", "alice"},   {"aud", kCanonical},
-                {"exp", now + 600}, {"iat", now},      {"scope", "mcp:tools mcp:read"},
+        const auto now =
+            std::chrono::duration_cast<std::chrono::seconds>(clock->now().time_since_epoch())
+                .count();
+        return {{"iss", iss},         {"sub", "alice"}, {"aud", kCanonical},
+                {"exp", now + 600},   {"iat", now},     {"scope", "mcp:tools mcp:read"},
                 {"client_id", "app1"}};
     }
 
@@ -108,7 +108,8 @@ TEST_F(ValidatorTest, WrongAudienceExpiredAndTamperedAreInvalid) {
     auto token = k1.sign(claims());
     token[token.size() - 5] = token[token.size() - 5] == 'A' ? 'B' : 'A';
     EXPECT_FALSE(validate(token)->r);
-    for (auto& e : {validate(k1.sign(c))}) EXPECT_EQ(condition_of(e->r.error()), Condition::invalid_token);
+    for (auto& e : {validate(k1.sign(c))})
+        EXPECT_EQ(condition_of(e->r.error()), Condition::invalid_token);
 }
 
 TEST_F(ValidatorTest, RotatedKeyIsFoundThroughKidMiss) {
@@ -145,7 +146,7 @@ TEST_F(ValidatorTest, UnreachableAsKeepsKnownKeys) {
     other["sub"] = "bob";
     auto a = validate(k1.sign(other));
     fetcher->complete(boost::system::error_code(make_error_code(Error::unavailable)));
-    ASSERT_TRUE(a->r);  // stale keys still verify
+    ASSERT_TRUE(a->r);                     // stale keys still verify
     auto b = validate(k2.sign(claims()));  // unknown kid within the cooldown: invalid
     EXPECT_EQ(condition_of(b->r.error()), Condition::invalid_token);
 }
@@ -169,10 +170,10 @@ TEST_F(ValidatorTest, DiscoversJwksUriFromIssuerMetadata) {
 }
 
 TEST(Discovery, MetadataIssuerMustMatch) {
-    EXPECT_EQ(jwks_uri_from_metadata(R"({"issuer":"https://evil","jwks_uri":"https://a/k"})",
-                                     "https://a")
-                  .error(),
-              Error::bad_document);
+    EXPECT_EQ(
+        jwks_uri_from_metadata(R"({"issuer":"https://evil","jwks_uri":"https://a/k"})", "https://a")
+            .error(),
+        Error::bad_document);
     EXPECT_EQ(jwks_uri_from_metadata(R"({"issuer":"https://a","jwks_uri":"http://a.example/k"})",
                                      "https://a")
                   .error(),
@@ -182,14 +183,16 @@ TEST(Discovery, MetadataIssuerMustMatch) {
 }
 
 TEST(Introspection, RequestUsesClientAuthentication) {
-    Introspection in{.endpoint = "https://as/introspect", .client_id = "rs 1", .client_secret = "s:&"};
+    Introspection in{
+        .endpoint = "https://as/introspect", .client_id = "rs 1", .client_secret = "s:&"};
     auto basic = introspection_request(in, "tok+/=");
     EXPECT_EQ(basic.form_body, "token=tok%2B%2F%3D&token_type_hint=access_token");
     EXPECT_EQ(basic.basic_user, "rs+1");
     EXPECT_EQ(basic.basic_password, "s%3A%26");
     in.client_auth = Introspection::ClientAuth::client_secret_post;
     auto post = introspection_request(in, "t");
-    EXPECT_EQ(post.form_body, "token=t&token_type_hint=access_token&client_id=rs+1&client_secret=s%3A%26");
+    EXPECT_EQ(post.form_body,
+              "token=t&token_type_hint=access_token&client_id=rs+1&client_secret=s%3A%26");
     EXPECT_TRUE(post.basic_user.empty());
 }
 
@@ -205,21 +208,25 @@ TEST(Introspection, ParsesActiveAndRejectsTheRest) {
     EXPECT_EQ(p->scopes, (std::set<std::string>{"a", "b"}));
     EXPECT_EQ(parse_introspection(R"({"active":false})", "https://as", aud, now, 0s).error(),
               Error::token_inactive);
-    EXPECT_EQ(parse_introspection(R"({"active":true,"sub":"a","exp":999,"aud":"https://mcp.example/mcp"})",
-                                  "https://as", aud, now, 0s).error(),
+    EXPECT_EQ(parse_introspection(
+                  R"({"active":true,"sub":"a","exp":999,"aud":"https://mcp.example/mcp"})",
+                  "https://as", aud, now, 0s)
+                  .error(),
               Error::token_inactive);
     EXPECT_EQ(parse_introspection(R"({"active":true,"sub":"a","aud":"other"})", "https://as", aud,
-                                  now, 0s).error(),
+                                  now, 0s)
+                  .error(),
               Error::token_inactive);
-    EXPECT_EQ(parse_introspection(R"({"active":true,"sub":"a"})", "https://as", aud, now, 0s).error(),
-              Error::token_inactive);  // no aud: the audience check cannot be skipped
+    EXPECT_EQ(
+        parse_introspection(R"({"active":true,"sub":"a"})", "https://as", aud, now, 0s).error(),
+        Error::token_inactive);  // no aud: the audience check cannot be skipped
     EXPECT_EQ(parse_introspection("[]", "https://as", aud, now, 0s).error(),
               Error::bad_introspection_response);
 }
 
 TEST_F(ValidatorTest, OpaqueTokensAreIntrospectedAndCached) {
-    config.authorization_servers[0].introspection =
-        Introspection{.endpoint = "https://as.example/introspect", .client_id = "rs", .client_secret = "sec"};
+    config.authorization_servers[0].introspection = Introspection{
+        .endpoint = "https://as.example/introspect", .client_id = "rs", .client_secret = "sec"};
     make();
     auto a = validate("opaque-token-1");
     ASSERT_EQ(fetcher->pending.front().request.url, "https://as.example/introspect");
@@ -241,8 +248,7 @@ TEST(TokenCache, BoundedAndNeverBeyondExpiry) {
     TokenCache cache(32, std::chrono::seconds(600));
     const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1000));
     auto p = std::make_shared<const Principal>();
-    for (int i = 0; i < 1000; ++i)
-        cache.insert(hash_token(std::to_string(i)), p, now + 60s, now);
+    for (int i = 0; i < 1000; ++i) cache.insert(hash_token(std::to_string(i)), p, now + 60s, now);
     EXPECT_LE(cache.size(), 32u);
     cache.insert(hash_token("x"), p, now + 60s, now);
     EXPECT_EQ(cache.find(hash_token("x"), now + 59s), p);
