@@ -4,13 +4,10 @@
 #include <warden/jose/base64url.hpp>
 
 #include "auth/token_cache.hpp"
+#include "unit/auth/keys.hpp"
 
 #include <benchmark/benchmark.h>
 #include <boost/json.hpp>
-
-#include <openssl/core_names.h>
-#include <openssl/ec.h>
-#include <openssl/evp.h>
 
 #include <chrono>
 
@@ -35,18 +32,9 @@ class InlineFetcher final : public auth::Fetcher {
     std::string body_;
 };
 
-std::string coord(EVP_PKEY* key, const char* name) {
-    BIGNUM* bn = nullptr;
-    EVP_PKEY_get_bn_param(key, name, &bn);
-    std::string out(32, '\0');
-    BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(out.data()), 32);
-    BN_free(bn);
-    return jose::base64url_encode(out);
-}
-
 // An ES256 token like an AS issues (~600 bytes) and its JWKS.
 std::pair<std::string, std::string> token_and_jwks() {
-    EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+    static const auth::testing::TestKey key("k1");
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
@@ -58,31 +46,7 @@ std::pair<std::string, std::string> token_and_jwks() {
                                {"scope", "mcp:tools mcp:read openid profile"},
                                {"client_id", "client-abcdef"},
                                {"jti", std::string(43, 'j')}};
-    std::string input = jose::base64url_encode(R"({"alg":"ES256","kid":"k1","typ":"at+jwt"})") +
-                        "." + jose::base64url_encode(boost::json::serialize(claims));
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    std::size_t len = 0;
-    EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key);
-    EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()),
-                   input.size());
-    std::string der(len, '\0');
-    EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(der.data()), &len,
-                   reinterpret_cast<const unsigned char*>(input.data()), input.size());
-    EVP_MD_CTX_free(ctx);
-    const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-    ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len));
-    std::string raw(64, '\0');
-    BN_bn2binpad(ECDSA_SIG_get0_r(sig), reinterpret_cast<unsigned char*>(raw.data()), 32);
-    BN_bn2binpad(ECDSA_SIG_get0_s(sig), reinterpret_cast<unsigned char*>(raw.data()) + 32, 32);
-    ECDSA_SIG_free(sig);
-    boost::json::object jwk{{"kty", "EC"},
-                            {"crv", "P-256"},
-                            {"kid", "k1"},
-                            {"x", coord(key, OSSL_PKEY_PARAM_EC_PUB_X)},
-                            {"y", coord(key, OSSL_PKEY_PARAM_EC_PUB_Y)}};
-    EVP_PKEY_free(key);
-    return {input + "." + jose::base64url_encode(raw),
-            boost::json::serialize(boost::json::object{{"keys", boost::json::array{jwk}}})};
+    return {key.sign(claims), auth::testing::jwks_of({&key})};
 }
 
 std::shared_ptr<auth::TokenValidator> make(const std::string& jwks, std::size_t cache_entries) {
