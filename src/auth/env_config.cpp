@@ -160,6 +160,8 @@ boost::system::result<AuthorizationServerEntry, ConfigError> parse_entry(const j
         if (const auto* leeway = opts.if_contains("leeway")) {
             if (!leeway->is_number() || leeway->to_number<double>() < 0)
                 return problem(kServers, vat + ".leeway must be a non-negative number of seconds");
+            if (leeway->to_number<double>() > 600)
+                return problem(kServers, vat + ".leeway must be at most 600 seconds");
             out.leeway = std::chrono::seconds(static_cast<long long>(leeway->to_number<double>()));
         }
         if (const auto* typ = opts.if_contains("require_typ")) {

@@ -1,5 +1,7 @@
 #include "auth/introspection.hpp"
 
+#include "auth/numeric_date.hpp"
+
 #include <warden/auth/validator.hpp>
 
 #include <boost/json/parse.hpp>
@@ -56,8 +58,7 @@ boost::system::result<Principal> parse_introspection(std::string_view body, std:
     const auto inactive = make_error_code(Error::token_inactive);
     if (const auto* exp = o.if_contains("exp")) {
         if (!exp->is_number()) return make_error_code(Error::bad_introspection_response);
-        const auto at = std::chrono::system_clock::time_point(
-            std::chrono::seconds(static_cast<long long>(exp->to_number<double>())));
+        const auto at = from_numeric_date(exp->to_number<double>());
         if (now >= at + leeway) return inactive;
     }
     if (const auto* iss = o.if_contains("iss"))

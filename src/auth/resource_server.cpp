@@ -9,6 +9,7 @@
 
 #include "auth/discovery.hpp"
 #include "auth/introspection.hpp"
+#include "auth/numeric_date.hpp"
 #include "auth/token_cache.hpp"
 
 #include <algorithm>
@@ -33,10 +34,6 @@ struct EntryState {
 
 std::size_t count_dots(std::string_view s) {
     return static_cast<std::size_t>(std::count(s.begin(), s.end(), '.'));
-}
-
-time_point to_time(double seconds) {
-    return time_point(std::chrono::seconds(static_cast<long long>(seconds)));
 }
 
 class ResourceServerValidator final : public TokenValidator,
@@ -199,7 +196,7 @@ class ResourceServerValidator final : public TokenValidator,
         principal->client_id = t.client_id;
         principal->issuer = t.issuer.empty() ? state.entry.issuer : t.issuer;
         principal->scopes.insert(t.scopes.begin(), t.scopes.end());
-        if (t.expires_at) principal->expires_at = to_time(*t.expires_at);
+        if (t.expires_at) principal->expires_at = from_numeric_date(*t.expires_at);
         principal->claims = std::move(t.claims);
         const auto until = principal->expires_at.value_or(now + config_.token_cache.max_ttl);
         cache_.insert(job->hash, principal, until, now,
@@ -311,7 +308,7 @@ Principal principal_from_claims(const boost::json::object& claims) {
                 if (s.is_string()) p.scopes.emplace(s.get_string());
     }
     if (const auto* exp = claims.if_contains("exp"); exp && exp->is_number())
-        p.expires_at = to_time(exp->to_number<double>());
+        p.expires_at = from_numeric_date(exp->to_number<double>());
     p.claims = claims;
     return p;
 }

@@ -87,6 +87,25 @@ TEST_F(ValidatorTest, ValidJwtBecomesPrincipalAndIsCached) {
     EXPECT_EQ(validator->cached(token), nullptr);
 }
 
+TEST_F(ValidatorTest, EntriesSharingAnIssuerAreTriedInOrder) {
+    config.authorization_servers[1].jwks_uri = "https://eu.as.example/jwks";
+    make();
+    auto a = validate(k2.sign(claims()));
+    ASSERT_EQ(fetcher->pending.front().request.url, "https://as.example/jwks");
+    fetcher->complete_ok(testing::jwks_of({&k1}));  // first entry: no such key
+    ASSERT_EQ(fetcher->pending.front().request.url, "https://eu.as.example/jwks");
+    fetcher->complete_ok(testing::jwks_of({&k2}));
+    ASSERT_TRUE(a->called);
+    ASSERT_TRUE(a->r) << a->r.error().message();
+    // A token no entry can verify reports the first entry's reason.
+    clock->advance(31s);
+    TestKey k3{"k3"};
+    auto b = validate(k3.sign(claims()));
+    fetcher->complete_ok(testing::jwks_of({&k1}));
+    fetcher->complete_ok(testing::jwks_of({&k2}));
+    EXPECT_EQ(b->r.error(), jose::Error::unknown_key);
+}
+
 TEST_F(ValidatorTest, UnknownIssuerIsRejectedWithoutNetwork) {
     make();
     auto a = validate(k1.sign(claims("https://evil.example")));
@@ -220,6 +239,13 @@ TEST(Introspection, ParsesActiveAndRejectsTheRest) {
     EXPECT_EQ(
         parse_introspection(R"({"active":true,"sub":"a"})", "https://as", aud, now, 0s).error(),
         Error::token_inactive);  // no aud: the audience check cannot be skipped
+    // Absurd NumericDates are clamped, never overflow the clock (found by fuzzing).
+    EXPECT_TRUE(parse_introspection(
+        R"({"active":true,"sub":"a","exp":1e300,"aud":"https://mcp.example/mcp"})", "https://as",
+        aud, now, 0s));
+    EXPECT_FALSE(parse_introspection(
+        R"({"active":true,"sub":"a","exp":-1e300,"aud":"https://mcp.example/mcp"})", "https://as",
+        aud, now, 0s));
     EXPECT_EQ(parse_introspection("[]", "https://as", aud, now, 0s).error(),
               Error::bad_introspection_response);
 }
