@@ -100,6 +100,34 @@ boost::system::result<jose::AlgorithmSet, ConfigError> parse_algorithms(const js
     return set;
 }
 
+// Warden's extension: {"endpoint", "client_id", "client_secret", "client_auth"}.
+boost::system::result<Introspection, ConfigError> parse_introspection_config(
+    const json::value& v, const std::string& at) {
+    if (!v.is_object()) return problem(kServers, at + " must be an object");
+    const auto& o = v.get_object();
+    for (const auto& kv : o)
+        if (kv.key() != "endpoint" && kv.key() != "client_id" && kv.key() != "client_secret" &&
+            kv.key() != "client_auth")
+            return problem(kServers,
+                           at + " has an unknown field \"" + std::string(kv.key()) + "\"");
+    Introspection in;
+    for (auto [key, field] :
+         {std::pair{"endpoint", &in.endpoint}, std::pair{"client_id", &in.client_id},
+          std::pair{"client_secret", &in.client_secret}}) {
+        auto s = get_string(o, key, at, true);
+        if (!s) return s.error();
+        *field = s.value();
+    }
+    auto method = get_string(o, "client_auth", at, false);
+    if (!method) return method.error();
+    if (method.value() == "client_secret_post")
+        in.client_auth = Introspection::ClientAuth::client_secret_post;
+    else if (!method.value().empty() && method.value() != "client_secret_basic")
+        return problem(kServers,
+                       at + ".client_auth must be client_secret_basic or client_secret_post");
+    return in;
+}
+
 boost::system::result<AuthorizationServerEntry, ConfigError> parse_entry(const json::value& v,
                                                                          std::size_t index) {
     const std::string at = "entry " + std::to_string(index);
@@ -111,7 +139,8 @@ boost::system::result<AuthorizationServerEntry, ConfigError> parse_entry(const j
                                                               "algorithm",
                                                               "algorithms",
                                                               "expected_audiences",
-                                                              "validation_options"};
+                                                              "validation_options",
+                                                              "introspection"};
     for (const auto& kv : o)
         if (!kKnown.contains(kv.key()))
             return problem(kServers,
@@ -137,6 +166,11 @@ boost::system::result<AuthorizationServerEntry, ConfigError> parse_entry(const j
                 return problem(kServers, at + ".expected_audiences must hold non-empty strings");
             e.expected_audiences.emplace_back(a.get_string());
         }
+    }
+    if (const auto* in = o.if_contains("introspection")) {
+        auto parsed = parse_introspection_config(*in, at + ".introspection");
+        if (!parsed) return parsed.error();
+        e.introspection = std::move(parsed.value());
     }
     if (const auto* vo = o.if_contains("validation_options")) {
         if (!vo->is_object())

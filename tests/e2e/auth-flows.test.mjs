@@ -12,6 +12,8 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import {
   APP,
   MACHINE,
+  OPAQUE,
+  RESOURCE_SERVER,
   SHORT,
   clientCredentialsToken,
   loginAndConsent,
@@ -253,6 +255,45 @@ describe('server-level auth with a real authorization server', () => {
       const res = await rawInitialize(server.url, { authorization: `bEaReR ${token}` });
       assert.equal(res.status, 200);
     });
+  });
+});
+
+describe('opaque tokens through RFC 7662 introspection', () => {
+  let as;
+  let server;
+  before(async () => {
+    as = await startAS();
+    const entry = {
+      authorization_server_url: as.issuer,
+      issuer: as.issuer,
+      introspection: {
+        endpoint: `${as.issuer}/token/introspection`,
+        client_id: RESOURCE_SERVER.id,
+        client_secret: RESOURCE_SERVER.secret,
+        client_auth: 'client_secret_basic',
+      },
+    };
+    server = await startServer({
+      issuer: as.issuer,
+      extraEnv: { MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: JSON.stringify([entry]) },
+    });
+  });
+  after(async () => {
+    await server?.stop();
+    await as?.stop();
+  });
+
+  it('accepts an active opaque token for this resource and rejects others', async () => {
+    const token = await clientCredentialsToken(as.issuer, { client: OPAQUE, resource: server.url });
+    assert.equal(token.split('.').length, 1, 'oidc-provider issued an opaque token');
+    const ok = await rawInitialize(server.url, { authorization: `Bearer ${token}` });
+    assert.equal(ok.status, 200);
+    const bogus = await rawInitialize(server.url, { authorization: 'Bearer not-a-real-token' });
+    assert.equal(bogus.status, 401);
+    assert.match(bogus.headers.get('www-authenticate'), /error="invalid_token"/);
+    const other = server.url.replace(/:\d+\//, ':1/');
+    const foreign = await clientCredentialsToken(as.issuer, { client: OPAQUE, resource: other });
+    assert.equal((await rawInitialize(server.url, { authorization: `Bearer ${foreign}` })).status, 401);
   });
 });
 

@@ -15,6 +15,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const MACHINE = { id: 'machine-client', secret: 'machine-secret-0123456789' };
 export const SHORT = { id: 'short-lived-client', secret: 'short-secret-0123456789' };
 export const APP = { id: 'mcp-app', redirect: 'http://127.0.0.1:1/callback' };
+export const OPAQUE = { id: 'opaque-client', secret: 'opaque-secret-0123456789' };
+export const RESOURCE_SERVER = { id: 'warden-rs', secret: 'warden-rs-secret-0123456789' };
 
 /** A port that was free a moment ago (the canonical URL must name it before start). */
 export async function freePort() {

@@ -1,7 +1,7 @@
 // A real OAuth 2.1 authorization server for the end-to-end tests: oidc-provider on
 // 127.0.0.1 with resource indicators (RFC 8707), so access tokens are JWTs (ES256) whose
-// `aud` is the requested resource; client_credentials; authorization code + PKCE with the
-// dev login/consent pages; introspection.
+// `aud` is the requested resource (opaque tokens for `opaque-client`); client_credentials;
+// authorization code + PKCE with the dev login/consent pages; introspection.
 //
 //   node tests/e2e/as/oidc-as.mjs [--port N] [--kid KID]
 // prints one JSON line {"issuer": "...", "port": N, "kid": "..."} when it listens.
@@ -30,6 +30,8 @@ export const CLIENTS = {
   machine: { id: 'machine-client', secret: 'machine-secret-0123456789' },
   short: { id: 'short-lived-client', secret: 'short-secret-0123456789' },
   app: { id: 'mcp-app', redirect: 'http://127.0.0.1:1/callback' },
+  opaque: { id: 'opaque-client', secret: 'opaque-secret-0123456789' },
+  resourceServer: { id: 'warden-rs', secret: 'warden-rs-secret-0123456789' },
 };
 
 const provider = new Provider(issuer, {
@@ -50,6 +52,22 @@ const provider = new Provider(issuer, {
       redirect_uris: [],
       response_types: [],
       scope: 'mcp:tools',
+    },
+    {
+      client_id: CLIENTS.opaque.id,
+      client_secret: CLIENTS.opaque.secret,
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      scope: 'mcp:tools',
+    },
+    {
+      // The MCP server itself, for introspection (client_secret_basic).
+      client_id: CLIENTS.resourceServer.id,
+      client_secret: CLIENTS.resourceServer.secret,
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
     },
     {
       client_id: CLIENTS.app.id,
@@ -76,7 +94,7 @@ const provider = new Provider(issuer, {
         return {
           scope: 'mcp:tools mcp:admin',
           audience: indicator,
-          accessTokenFormat: 'jwt',
+          accessTokenFormat: client.clientId === CLIENTS.opaque.id ? 'opaque' : 'jwt',
           accessTokenTTL: client.clientId === CLIENTS.short.id ? 1 : 600,
           jwt: { sign: { alg: 'ES256' } },
         };

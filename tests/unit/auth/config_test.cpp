@@ -118,6 +118,25 @@ TEST(EnvConfig, LoopbackHttpAndFileJwksAreAllowed) {
     EXPECT_EQ((*r)->authorization_servers[0].jwks_uri, "file:///tmp/jwks.json");
 }
 
+TEST(EnvConfig, IntrospectionEntry) {
+    auto entries = parse_authorization_servers(
+        R"([{"authorization_server_url":"https://a","issuer":"https://a",
+             "introspection":{"endpoint":"https://a/introspect","client_id":"rs",
+                              "client_secret":"s","client_auth":"client_secret_post"}}])");
+    ASSERT_TRUE(entries) << entries.error().message;
+    const auto& in = entries.value()[0].introspection;
+    ASSERT_TRUE(in);
+    EXPECT_EQ(in->endpoint, "https://a/introspect");
+    EXPECT_EQ(in->client_auth, Introspection::ClientAuth::client_secret_post);
+    auto bad = parse_authorization_servers(
+        R"([{"authorization_server_url":"https://a","issuer":"https://a",
+             "introspection":{"endpoint":"https://a/i","client_id":"rs"}}])");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message,
+              "MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: entry "
+              "0.introspection is missing \"client_secret\"");
+}
+
 TEST(Config, ValidateRejectsEmptyLists) {
     ResourceServerAuth c;
     c.canonical_url = "https://m/mcp";
