@@ -13,6 +13,7 @@
 #include <atomic>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 namespace warden::auth {
 namespace {
@@ -40,56 +41,71 @@ boost::system::result<FetchResponse> read_file_url(const std::string& url) {
     return r;
 }
 
+boost::system::result<FetchResponse> perform(const FetchRequest& request,
+                                             std::chrono::milliseconds timeout) {
+    if (request.url.starts_with("file://")) return read_file_url(request.url);
+    net::HttpRequest r;
+    r.url = request.url;
+    r.form_body = request.form_body;
+    r.basic_user = request.basic_user;
+    r.basic_password = request.basic_password;
+    r.accept = request.accept;
+    net::FetchOptions options;
+    options.timeout = timeout;
+    options.connect_timeout = std::min(timeout, options.connect_timeout);
+    options.max_body_size = kMaxDocument;
+    auto response = net::http_send(r, options);
+    if (!response) return response.error();
+    FetchResponse out;
+    out.status = response->status;
+    out.content_type = std::move(response->content_type);
+    out.cache_control = std::move(response->cache_control);
+    out.body = std::move(response->body);
+    return out;
+}
+
+// Jobs capture only values and the shared stop flag, never `this`: the fetcher may be
+// destroyed (even from one of its own threads, by a callback dropping the last owner)
+// while a transfer runs.
 class CurlFetcher final : public Fetcher {
   public:
     CurlFetcher(std::size_t threads, std::chrono::milliseconds timeout)
-        : pool_(threads), timeout_(timeout) {}
-    ~CurlFetcher() override { stop(); }
+        : pool_(std::make_shared<boost::asio::thread_pool>(threads)), timeout_(timeout) {}
+
+    ~CurlFetcher() override {
+        if (pool_->get_executor().running_in_this_thread()) {
+            // Joining our own thread would deadlock: let another thread finish the pool.
+            stopped_->store(true);
+            pool_->stop();
+            std::thread([pool = std::move(pool_)] { pool->join(); }).detach();
+            return;
+        }
+        stop();
+    }
 
     void fetch(FetchRequest request, FetchCallback done) override {
-        if (stopped_) {
+        if (*stopped_) {
             done(make_error_code(Error::stopped));
             return;
         }
-        boost::asio::post(pool_, [this, request = std::move(request), done = std::move(done)] {
-            if (stopped_) return;
-            auto result = perform(request);
-            if (!stopped_) done(std::move(result));
+        boost::asio::post(*pool_, [stopped = stopped_, timeout = timeout_,
+                                   request = std::move(request), done = std::move(done)] {
+            if (*stopped) return;
+            auto result = perform(request, timeout);
+            if (!*stopped) done(std::move(result));
         });
     }
 
     void stop() override {
-        if (stopped_.exchange(true)) return;
-        pool_.stop();
-        pool_.join();
+        if (stopped_->exchange(true)) return;
+        pool_->stop();
+        pool_->join();
     }
 
   private:
-    boost::system::result<FetchResponse> perform(const FetchRequest& request) const {
-        if (request.url.starts_with("file://")) return read_file_url(request.url);
-        net::HttpRequest r;
-        r.url = request.url;
-        r.form_body = request.form_body;
-        r.basic_user = request.basic_user;
-        r.basic_password = request.basic_password;
-        r.accept = request.accept;
-        net::FetchOptions options;
-        options.timeout = timeout_;
-        options.connect_timeout = std::min(timeout_, options.connect_timeout);
-        options.max_body_size = kMaxDocument;
-        auto response = net::http_send(r, options);
-        if (!response) return response.error();
-        FetchResponse out;
-        out.status = response->status;
-        out.content_type = std::move(response->content_type);
-        out.cache_control = std::move(response->cache_control);
-        out.body = std::move(response->body);
-        return out;
-    }
-
-    boost::asio::thread_pool pool_;
+    std::shared_ptr<boost::asio::thread_pool> pool_;
     std::chrono::milliseconds timeout_;
-    std::atomic<bool> stopped_{false};
+    std::shared_ptr<std::atomic<bool>> stopped_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 }  // namespace
