@@ -16,4 +16,7 @@ void add_jwt_command(CLI::App& app, int& exit_code);
 /// `warden tokens list|revoke` (tokens_command.cpp).
 void add_tokens_command(CLI::App& app, int& exit_code);
 
+/// `warden dev keygen|token` (dev_command.cpp).
+void add_dev_command(CLI::App& app, int& exit_code);
+
 }  // namespace warden::cli

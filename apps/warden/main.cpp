@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
     int exit_code = warden::cli::kExitOk;
     warden::cli::add_jwt_command(app, exit_code);
     warden::cli::add_tokens_command(app, exit_code);
+    warden::cli::add_dev_command(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

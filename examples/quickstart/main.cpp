@@ -35,6 +35,18 @@ struct Temperature {
 };
 BOOST_DESCRIBE_STRUCT(Temperature, (), (value, unit))
 
+// whoami's answer: who the server-level auth says is calling.
+struct Caller {
+    std::string user_id;
+    std::string client_id;
+    std::string issuer;
+    std::vector<std::string> scopes;
+};
+BOOST_DESCRIBE_STRUCT(Caller, (), (user_id, client_id, issuer, scopes))
+
+struct NoArgs {};
+BOOST_DESCRIBE_STRUCT(NoArgs, (), ())
+
 struct CountdownArgs {
     int from;
     std::optional<int> delay_ms;  // optional fields are not required in the schema
@@ -75,8 +87,8 @@ int main(int argc, char** argv) {
         {.name = "warden-quickstart",
          .version = "0.1.0",
          .title = "Warden quickstart",
-         .instructions =
-             "Tools: echo, convert_temperature, countdown, weather_key_status, list_my_repos."});
+         .instructions = "Tools: echo, convert_temperature, countdown, whoami, admin_ping, "
+                         "weather_key_status, list_my_repos."});
 
     app.tool("echo", "Echo the given text back", [](const EchoArgs& args) { return args.text; });
 
@@ -100,6 +112,27 @@ int main(int argc, char** argv) {
             ctx.info("liftoff");
             return warden::ToolResult::text("liftoff");
         });
+
+    // With server-level auth on (MCP_RESOURCE_SERVER_* in the environment or .env, over
+    // HTTP), the verified token's identity reaches every handler through the Context.
+    app.tool("whoami", "Who is calling: the user id, client id, issuer and scopes of the token",
+             [](const NoArgs&, warden::Context& ctx) {
+                 Caller caller;
+                 caller.user_id = ctx.user_id();
+                 if (const auto* p = ctx.principal()) {
+                     caller.client_id = p->client_id;
+                     caller.issuer = p->issuer;
+                     caller.scopes.assign(p->scopes.begin(), p->scopes.end());
+                 }
+                 return caller;
+             });
+
+    // A tool that needs a scope: a token without mcp:admin gets 403 insufficient_scope and
+    // the client can step up.
+    app.tool({.name = "admin_ping",
+              .description = "Answer pong; needs the scope mcp:admin",
+              .required_scopes = {"mcp:admin"}},
+             [](const NoArgs&, warden::Context& ctx) { return "pong for " + ctx.user_id(); });
 
     // Tool-level auth: this tool needs a secret. Warden hands it exactly the secrets it
     // declares (from the environment, .env or the secrets file) and refuses to run it when

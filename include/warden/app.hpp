@@ -11,6 +11,7 @@
 //         return app.run(argc, argv);
 //     }
 
+#include <warden/auth/config.hpp>
 #include <warden/content.hpp>
 #include <warden/context.hpp>
 #include <warden/definitions.hpp>
@@ -20,6 +21,7 @@
 #include <warden/toolauth/options.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -80,6 +82,12 @@ class App {
     /// Tells subscribed clients that a resource changed (notifications/resources/updated).
     void notify_resource_updated(std::string_view uri);
 
+    /// Turns server-level auth on for HTTP: every request needs a bearer token from one
+    /// of the configured authorization servers. Without this call, `serve()` reads the
+    /// MCP_RESOURCE_SERVER_* environment (and `.env`); an invalid configuration stops the
+    /// server at startup. Over stdio there is no server-level auth.
+    App& auth(auth::ResourceServerAuth config);
+
     /// Parses the command line (--transport stdio|http, --host, --port, --stateless,
     /// --json-response, --allowed-host, --allowed-origin, the HTTP limits --max-body-bytes,
     /// --max-header-bytes, --max-sessions, --session-idle-timeout-ms, --read-timeout-ms,
@@ -95,6 +103,7 @@ class App {
   private:
     std::shared_ptr<server::ServerCore> core_{};
     std::shared_ptr<toolauth::ToolAuth> tool_auth_{};
+    std::optional<auth::ResourceServerAuth> auth_{};
 };
 
 }  // namespace warden

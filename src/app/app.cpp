@@ -3,6 +3,7 @@
 #include "server/core.hpp"
 #include "transport/http/http_server.hpp"
 #include "transport/http/origin_policy.hpp"
+#include "transport/http/resource_server_gate.hpp"
 #include "transport/stdio/stdio_transport.hpp"
 
 #include <warden/toolauth/secrets.hpp>
@@ -12,9 +13,12 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <thread>
+
+#include <warden/auth.hpp>
 
 namespace warden {
 
@@ -90,6 +94,53 @@ bool App::remove_prompt(std::string_view name) {
 void App::notify_resource_updated(std::string_view uri) {
     core_->notify_resource_updated(uri);
 }
+
+App& App::auth(auth::ResourceServerAuth config) {
+    auth_ = std::move(config);
+    return *this;
+}
+
+namespace {
+
+// Explicit C++ configuration wins; else the MCP_RESOURCE_SERVER_* environment and .env.
+// nullopt with `failed` set when the configuration is invalid (already logged).
+std::optional<auth::ResourceServerAuth> resolve_auth(
+    const std::optional<auth::ResourceServerAuth>& explicit_config, bool& failed) {
+    failed = false;
+    if (explicit_config) {
+        if (auto valid = auth::validate(*explicit_config); !valid) {
+            spdlog::critical("auth: invalid configuration: {}", valid.error().message);
+            failed = true;
+            return std::nullopt;
+        }
+        return explicit_config;
+    }
+    auto env = auth::make_env_lookup(".env");
+    if (!env) {
+        spdlog::critical("auth: {}", env.error().message);
+        failed = true;
+        return std::nullopt;
+    }
+    auto loaded = auth::load_from_env(env.value());
+    if (!loaded) {
+        spdlog::critical("auth: invalid configuration: {}", loaded.error().message);
+        failed = true;
+        return std::nullopt;
+    }
+    return loaded.value();
+}
+
+// Hides the tools whose required scopes the caller lacks (tools/list).
+void install_tool_filter(server::ServerCore& core) {
+    core.set_tool_filter([](const Tool& tool, const Principal* principal) {
+        if (tool.required_scopes.empty()) return true;
+        if (!principal) return false;
+        return std::all_of(tool.required_scopes.begin(), tool.required_scopes.end(),
+                           [&](const std::string& s) { return principal->has_scope(s); });
+    });
+}
+
+}  // namespace
 
 int App::run(int argc, char** argv) {
     RunOptions options;
@@ -178,7 +229,22 @@ int App::serve(const RunOptions& options) {
         tool_auth_->set_listener_starter(nullptr);
         return code;
     }
-    transport::http::HttpServer server(core_, options.http);
+    bool auth_failed = false;
+    auto auth_config = resolve_auth(auth_, auth_failed);
+    if (auth_failed) return 2;
+    std::shared_ptr<auth::TokenValidator> validator;
+    std::shared_ptr<transport::http::AuthGate> gate;
+    if (auth_config) {
+        auto made = auth::make_validator(*auth_config);
+        if (!made) {
+            spdlog::critical("auth: invalid configuration: {}", made.error().message);
+            return 2;
+        }
+        validator = made.value();
+        gate = std::make_shared<transport::http::ResourceServerGate>(*auth_config, validator);
+        if (auth_config->hide_unauthorized_tools) install_tool_filter(*core_);
+    }
+    transport::http::HttpServer server(core_, options.http, gate);
     server.add_route(callback_path, callback_route(tool_auth_));
     if (auto ec = server.listen()) {
         spdlog::error("cannot listen on {}:{}: {}", options.http.host, options.http.port,
@@ -192,13 +258,24 @@ int App::serve(const RunOptions& options) {
     tool_auth_->set_redirect_uri(
         "http://" + (h.host.find(':') != std::string::npos ? "[" + h.host + "]" : h.host) + ":" +
         std::to_string(server.port()) + callback_path);
-    if (!transport::http::OriginPolicy::is_loopback_address(h.host))
+    if (auth_config) {
+        std::string issuers;
+        for (const auto& e : auth_config->authorization_servers)
+            issuers += (issuers.empty() ? "" : ", ") + e.issuer;
+        spdlog::info("auth: on (OAuth 2.1 resource server); canonical URL {}; trusted issuers: {}",
+                     auth_config->canonical_url, issuers);
+    } else {
+        spdlog::info("auth: off (no MCP_RESOURCE_SERVER_* configuration)");
+    }
+    if (!auth_config && !transport::http::OriginPolicy::is_loopback_address(h.host))
         spdlog::warn(
             "!!! listening on a non-loopback address WITHOUT server-level auth: anyone "
             "who can reach {}:{} can call every tool. Configure MCP_RESOURCE_SERVER_* "
             "or bind to 127.0.0.1.",
             h.host, server.port());
     int code = server.run();
+    // Fetch threads must not call back into the I/O context once it is gone.
+    if (validator) validator->stop();
     core_->shutdown();
     return code;
 }

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <boost/url/parse.hpp>
 
+#include <cctype>
 #include <memory>
 #include <mutex>
 
@@ -79,31 +80,45 @@ bool is_allowed_url(std::string_view url) {
     return u->scheme() == "http" && is_loopback(u->encoded_host());
 }
 
-namespace {
+// Collects the two response headers callers need (of the last response only).
+extern "C" std::size_t write_header(char* ptr, std::size_t size, std::size_t n, void* user) {
+    auto* out = static_cast<HttpResponse*>(user);
+    const std::size_t bytes = size * n;
+    std::string_view line(ptr, bytes);
+    if (line.starts_with("HTTP/")) {  // a new response (after 100 Continue): start over
+        out->content_type.clear();
+        out->cache_control.clear();
+    }
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos) return bytes;
+    std::string name(line.substr(0, colon));
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    auto value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+        value.remove_suffix(1);
+    if (name == "content-type") out->content_type = value;
+    if (name == "cache-control") out->cache_control = value;
+    return bytes;
+}
 
-struct SlistFree {
-    void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
-};
-
-// Sets up and runs one transfer with the shared safety rules; `prepare` adds the
-// method-specific options.
-template <class Prepare>
-boost::system::result<HttpResponse> perform(std::string_view url, const FetchOptions& options,
-                                            Prepare prepare) {
-    auto u = boost::urls::parse_absolute_uri(url);
+boost::system::result<HttpResponse> http_send(const HttpRequest& request,
+                                              const FetchOptions& options) {
+    auto u = boost::urls::parse_absolute_uri(request.url);
     if (!u || !u->has_authority() || (u->scheme() != "https" && u->scheme() != "http")) {
         return make_error_code(FetchError::bad_url);
     }
-    if (!is_allowed_url(url)) return make_error_code(FetchError::insecure_url);
+    if (!is_allowed_url(request.url)) return make_error_code(FetchError::insecure_url);
 
     static std::once_flag init;
     std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
     if (!curl) return make_error_code(FetchError::transport_failed);
-    const std::string target(url);
+    HttpResponse response;
     Body body{{}, options.max_body_size};
     CURL* c = curl.get();
-    curl_easy_setopt(c, CURLOPT_URL, target.c_str());
+    curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect could leave the host
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -113,54 +128,82 @@ boost::system::result<HttpResponse> perform(std::string_view url, const FetchOpt
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body_size));
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, write_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &response);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "warden/0.1");
-    prepare(c);
+    struct SlistFree {
+        void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
+    };
+    std::unique_ptr<curl_slist, SlistFree> headers;
+    curl_slist* list = nullptr;
+    if (!request.accept.empty()) list = curl_slist_append(list, ("Accept: " + request.accept).c_str());
+    for (const auto& h : request.headers) list = curl_slist_append(list, h.c_str());
+    headers.reset(list);
+    if (list) curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+    if (!request.form_body.empty()) {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.form_body.c_str());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                         static_cast<curl_off_t>(request.form_body.size()));
+    }
+    if (!request.basic_user.empty()) {
+        curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+        curl_easy_setopt(c, CURLOPT_USERNAME, request.basic_user.c_str());
+        curl_easy_setopt(c, CURLOPT_PASSWORD, request.basic_password.c_str());
+    }
     const CURLcode rc = curl_easy_perform(c);
     if (body.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
         return make_error_code(FetchError::body_too_large);
     }
     if (rc == CURLE_OPERATION_TIMEDOUT) return make_error_code(FetchError::timed_out);
     if (rc != CURLE_OK) return make_error_code(FetchError::transport_failed);
-    HttpResponse out;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
-    if (out.status >= 300 && out.status < 400) return make_error_code(FetchError::redirected);
-    out.body = std::move(body.data);
-    return out;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+    if (response.status >= 300 && response.status < 400)
+        return make_error_code(FetchError::redirected);
+    response.body = std::move(body.data);
+    return response;
 }
-
-std::string escape(CURL* c, const std::string& s) {
-    char* e = curl_easy_escape(c, s.data(), static_cast<int>(s.size()));
-    std::string out = e ? e : "";
-    curl_free(e);
-    return out;
-}
-
-}  // namespace
 
 boost::system::result<std::string> http_get(std::string_view url, const FetchOptions& options) {
-    auto res = perform(url, options, [](CURL*) {});
-    if (!res) return res.error();
-    if (res->status != 200) return make_error_code(FetchError::bad_status);
-    return std::move(res->body);
+    HttpRequest request;
+    request.url = std::string(url);
+    auto response = http_send(request, options);
+    if (!response) return response.error();
+    if (response->status != 200) return make_error_code(FetchError::bad_status);
+    return std::move(response->body);
+}
+
+std::string encode_form(const FormFields& fields) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    auto encode = [](std::string& out, std::string_view s) {
+        for (unsigned char ch : s) {
+            if (std::isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+                out.push_back(static_cast<char>(ch));
+            } else {
+                out.push_back('%');
+                out.push_back(kHex[ch >> 4]);
+                out.push_back(kHex[ch & 15]);
+            }
+        }
+    };
+    std::string out;
+    for (const auto& [name, value] : fields) {
+        if (!out.empty()) out.push_back('&');
+        encode(out, name);
+        out.push_back('=');
+        encode(out, value);
+    }
+    return out;
 }
 
 boost::system::result<HttpResponse> http_post_form(std::string_view url, const FormFields& fields,
                                                    const std::vector<std::string>& headers,
                                                    const FetchOptions& options) {
-    std::string form;
-    std::unique_ptr<curl_slist, SlistFree> list;
-    return perform(url, options, [&](CURL* c) {
-        for (const auto& [name, value] : fields) {
-            if (!form.empty()) form += '&';
-            form += escape(c, name) + '=' + escape(c, value);
-        }
-        curl_slist* l = nullptr;
-        for (const auto& h : headers) l = curl_slist_append(l, h.c_str());
-        list.reset(l);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, form.c_str());
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(form.size()));
-        if (l) curl_easy_setopt(c, CURLOPT_HTTPHEADER, l);
-    });
+    HttpRequest request;
+    request.url = std::string(url);
+    request.form_body = encode_form(fields);
+    request.headers = headers;
+    return http_send(request, options);
 }
 
 }  // namespace warden::net

@@ -1,7 +1,6 @@
 #pragma once
-// Internal: tiny blocking HTTP GET and form POST on libcurl, for JWKS and metadata documents
-// and OAuth token endpoints. https only (plain http only to a loopback host), no
-// redirects, bounded time and size.
+// Internal: a tiny blocking HTTP GET on libcurl, for fetching JWKS and metadata documents.
+// https only (plain http only to a loopback host), no redirects, bounded time and size.
 
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
@@ -44,18 +43,43 @@ struct FetchOptions {
     std::size_t max_body_size = 1024 * 1024;
 };
 
+/// One outbound request: GET, or POST of a form body (introspection).
+struct HttpRequest {
+    std::string url;
+    /// Empty for GET; otherwise POSTed as application/x-www-form-urlencoded.
+    std::string form_body;
+    /// HTTP Basic credentials (RFC 7617), already form-encoded by the caller when needed.
+    std::string basic_user;
+    std::string basic_password;
+    /// Sent as the Accept header when not empty.
+    std::string accept;
+    /// Further headers, "Name: value". Never logged.
+    std::vector<std::string> headers;
+};
+
+/// What came back: the status, two headers the callers need, and the body.
+struct HttpResponse {
+    long status = 0;
+    std::string content_type;
+    std::string cache_control;
+    std::string body;
+};
+
+/// Sends `request` and returns any complete response (any status; redirects are not
+/// followed and reported as FetchError::redirected). Blocks the calling thread; never call
+/// it on an I/O thread. Thread-safe.
+boost::system::result<HttpResponse> http_send(const HttpRequest& request,
+                                              const FetchOptions& options);
+
 /// GETs `url` and returns the body of a 200 response. Blocks the calling thread; use it
 /// from a worker or the CLI, never from an I/O thread. Thread-safe.
 boost::system::result<std::string> http_get(std::string_view url, const FetchOptions& options);
 
-/// A response of any status (token endpoints answer errors with 400 and a JSON body).
-struct HttpResponse {
-    long status = 0;
-    std::string body{};
-};
-
 /// Form fields, sent application/x-www-form-urlencoded in this order.
 using FormFields = std::vector<std::pair<std::string, std::string>>;
+
+/// Encodes `fields` as application/x-www-form-urlencoded (RFC 3986 percent-encoding).
+std::string encode_form(const FormFields& fields);
 
 /// POSTs `fields` to `url` with extra `headers` ("Name: value") and returns the response
 /// whatever its status; redirects are errors (`redirected`). Blocks the calling thread:

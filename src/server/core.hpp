@@ -26,6 +26,8 @@ class Session;
 
 /// Decides whether a principal may call a tool; returns the missing scopes (empty: allowed).
 using ToolAuthorizer = std::function<std::vector<std::string>(const Tool&, const Principal*)>;
+/// Decides whether tools/list shows a tool to a caller (null principal: no auth).
+using ToolFilter = std::function<bool(const Tool&, const Principal*)>;
 
 /// Runs before a tool that declares `requires_auth` or `requires_secrets`: fills the
 /// call's token and secrets, or returns the result to answer with instead (isError).
@@ -62,6 +64,11 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     void set_tool_guard(ToolGuard guard) { tool_guard_ = std::move(guard); }
     const ToolGuard& tool_guard() const { return tool_guard_; }
 
+    /// Hides tools from tools/list (e.g. those the caller's scopes cannot call). Set it
+    /// before serving; not synchronized with requests in flight.
+    void set_tool_filter(ToolFilter filter) { tool_filter_ = std::move(filter); }
+    const ToolFilter& tool_filter() const { return tool_filter_; }
+
     /// The user id for calls without a principal.
     const std::string& local_user_id() const { return local_user_id_; }
 
@@ -74,6 +81,7 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     std::string local_user_id_;
     ToolGuard tool_guard_;
     Registry registry_;
+    ToolFilter tool_filter_{};
     std::unique_ptr<boost::asio::thread_pool> pool_;
     std::mutex sessions_mutex_;
     std::vector<std::weak_ptr<Session>> sessions_;

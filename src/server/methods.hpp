@@ -7,7 +7,9 @@
 
 namespace warden::server::methods {
 
-MethodResult list_tools(ServerCore& core, const Session& session, const json::object* params);
+/// tools/list; the core's tool filter, if any, sees `principal`.
+MethodResult list_tools(ServerCore& core, const Session& session, const json::object* params,
+                        const Principal* principal = nullptr);
 MethodResult call_tool(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
                        const json::object* params);
 

@@ -11,8 +11,11 @@ namespace warden::server::methods {
 
 namespace pr = warden::protocol;
 
-MethodResult list_tools(ServerCore& core, const Session& session, const json::object* params) {
+MethodResult list_tools(ServerCore& core, const Session& session, const json::object* params,
+                        const Principal* principal) {
     auto tools = core.registry().tools();
+    if (const auto& filter = core.tool_filter())
+        std::erase_if(tools, [&](const auto& tool) { return !filter(*tool, principal); });
     auto page = page_for(params, tools.size(), core.options().page_size);
     if (!page) return RpcError{pr::error_code::invalid_params, "Invalid params: bad cursor"};
     auto features = pr::features_of(session.protocol_version());

@@ -237,7 +237,7 @@ void Session::handle_request(const pr::Classified& c, const std::shared_ptr<Exch
 
     MethodResult result;
     if (method == "tools/list")
-        result = methods::list_tools(*core, *this, params);
+        result = methods::list_tools(*core, *this, params, call->principal.get());
     else if (method == "resources/list")
         result = methods::list_resources(*core, *this, params);
     else if (method == "resources/templates/list")

@@ -1,0 +1,96 @@
+// RFC 6750: reading the bearer token and writing the challenge.
+#include <warden/auth/http.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace warden::auth {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+// b64token (RFC 6750 section 2.1): ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/",
+// then "=" padding only at the end.
+bool is_b64token(std::string_view t) {
+    if (t.empty()) return false;
+    std::size_t i = 0;
+    for (; i < t.size(); ++i) {
+        const auto c = static_cast<unsigned char>(t[i]);
+        if (!(std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' ||
+              c == '/'))
+            break;
+    }
+    if (i == 0) return false;
+    for (; i < t.size(); ++i)
+        if (t[i] != '=') return false;
+    return true;
+}
+
+void append_param(std::string& out, std::string_view name, std::string_view value) {
+    if (value.empty()) return;
+    out += out.size() > 6 ? ", " : " ";
+    out += name;
+    out += "=\"";
+    for (char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) continue;  // no header injection, no control characters
+        if (c == '"' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    out.push_back('"');
+}
+
+}  // namespace
+
+boost::system::result<std::string_view> bearer_token(std::string_view authorization) {
+    while (!authorization.empty() && authorization.front() == ' ') authorization.remove_prefix(1);
+    while (!authorization.empty() && authorization.back() == ' ') authorization.remove_suffix(1);
+    const auto space = authorization.find(' ');
+    const auto scheme = authorization.substr(0, space);
+    if (!iequals(scheme, "Bearer")) return make_error_code(Error::missing_token);
+    if (space == std::string_view::npos) return make_error_code(Error::malformed_header);
+    auto token = authorization.substr(space + 1);
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    if (!is_b64token(token)) return make_error_code(Error::malformed_header);
+    return token;
+}
+
+std::string format_challenge(const Challenge& c) {
+    std::string out = "Bearer";
+    std::string scope;
+    for (const auto& s : c.scopes) {
+        if (!scope.empty()) scope.push_back(' ');
+        scope += s;
+    }
+    append_param(out, "resource_metadata", c.resource_metadata);
+    append_param(out, "scope", scope);
+    append_param(out, "error", c.error);
+    append_param(out, "error_description", c.error_description);
+    return out;
+}
+
+std::vector<std::string> missing_scopes(const std::vector<std::string>& required,
+                                        const std::set<std::string>& principal_scopes) {
+    std::vector<std::string> out;
+    for (const auto& s : required)
+        if (!principal_scopes.contains(s)) out.push_back(s);
+    return out;
+}
+
+std::vector<std::string> step_up_scopes(const std::vector<std::string>& required,
+                                        const std::vector<std::string>& granted_relevant) {
+    // The client re-requests authorization with this scope, so it must include what the
+    // token already has that still matters, or the new token would lose it (MCP
+    // authorization, "Scope Challenge Handling").
+    std::vector<std::string> out = granted_relevant;
+    for (const auto& s : required)
+        if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    return out;
+}
+
+}  // namespace warden::auth

@@ -1,0 +1,85 @@
+#include "auth/introspection.hpp"
+
+#include "auth/numeric_date.hpp"
+
+#include <warden/auth/validator.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+
+namespace warden::auth {
+
+std::string form_encode(std::string_view value) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(value.size());
+    for (unsigned char c : value) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '*') {
+            out.push_back(static_cast<char>(c));
+        } else if (c == ' ') {
+            out.push_back('+');
+        } else {
+            out.push_back('%');
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 15]);
+        }
+    }
+    return out;
+}
+
+FetchRequest introspection_request(const Introspection& config, std::string_view token) {
+    FetchRequest r;
+    r.url = config.endpoint;
+    r.accept = "application/json";
+    r.form_body = "token=" + form_encode(token) + "&token_type_hint=access_token";
+    if (config.client_auth == Introspection::ClientAuth::client_secret_basic) {
+        r.basic_user = form_encode(config.client_id);
+        r.basic_password = form_encode(config.client_secret);
+    } else {
+        r.form_body += "&client_id=" + form_encode(config.client_id) +
+                       "&client_secret=" + form_encode(config.client_secret);
+    }
+    return r;
+}
+
+boost::system::result<Principal> parse_introspection(std::string_view body, std::string_view issuer,
+                                                     const std::vector<std::string>& audiences,
+                                                     std::chrono::system_clock::time_point now,
+                                                     std::chrono::seconds leeway) {
+    boost::system::error_code ec;
+    auto doc = boost::json::parse(body, ec);
+    if (ec || !doc.is_object()) return make_error_code(Error::bad_introspection_response);
+    const auto& o = doc.get_object();
+    const auto* active = o.if_contains("active");
+    if (!active || !active->is_bool()) return make_error_code(Error::bad_introspection_response);
+    if (!active->get_bool()) return make_error_code(Error::token_inactive);
+
+    const auto inactive = make_error_code(Error::token_inactive);
+    if (const auto* exp = o.if_contains("exp")) {
+        if (!exp->is_number()) return make_error_code(Error::bad_introspection_response);
+        const auto at = from_numeric_date(exp->to_number<double>());
+        if (now >= at + leeway) return inactive;
+    }
+    if (const auto* iss = o.if_contains("iss"))
+        if (!iss->is_string() || iss->get_string() != issuer) return inactive;
+    const auto* aud = o.if_contains("aud");
+    bool aud_ok = false;
+    auto matches = [&](const boost::json::value& v) {
+        return v.is_string() &&
+               std::find(audiences.begin(), audiences.end(), v.get_string()) != audiences.end();
+    };
+    if (aud && aud->is_array())
+        aud_ok = std::any_of(aud->get_array().begin(), aud->get_array().end(), matches);
+    else if (aud)
+        aud_ok = matches(*aud);
+    if (!aud_ok) return inactive;
+
+    Principal p = principal_from_claims(o);
+    if (p.user_id.empty()) p.user_id = p.client_id;
+    if (p.user_id.empty()) return inactive;
+    if (p.issuer.empty()) p.issuer = std::string(issuer);
+    return p;
+}
+
+}  // namespace warden::auth

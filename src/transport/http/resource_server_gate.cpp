@@ -1,0 +1,174 @@
+#include "transport/http/resource_server_gate.hpp"
+
+#include "transport/http/server_state.hpp"
+
+#include <warden/auth/http.hpp>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+
+namespace warden::transport::http {
+
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+// Completes on the awaiting coroutine's executor whatever thread the validator calls
+// back on (a fetch thread after a key fetch, or inline on a cache hit).
+template <class CompletionToken>
+auto async_validate(auth::TokenValidator& validator, std::string token, CompletionToken&& ct) {
+    return boost::asio::async_initiate<CompletionToken, void(auth::ValidationResult)>(
+        [&validator](auto handler, std::string bearer) {
+            using Handler = decltype(handler);
+            auto shared = std::make_shared<Handler>(std::move(handler));
+            validator.validate(std::move(bearer), [shared](auth::ValidationResult r) {
+                auto ex = boost::asio::get_associated_executor(*shared);
+                boost::asio::post(ex, [shared, r = std::move(r)]() mutable {
+                    std::move (*shared)(std::move(r));
+                });
+            });
+        },
+        ct, std::move(token));
+}
+
+std::string error_body(std::string_view error, std::string_view description) {
+    boost::json::object o{{"error", error}};
+    if (!description.empty()) o["error_description"] = description;
+    return boost::json::serialize(o);
+}
+
+}  // namespace
+
+ResourceServerGate::ResourceServerGate(auth::ResourceServerAuth config,
+                                       std::shared_ptr<auth::TokenValidator> validator)
+    : config_(std::move(config)),
+      validator_(std::move(validator)),
+      metadata_url_(auth::resource_metadata_url(config_.canonical_url)),
+      metadata_paths_(auth::resource_metadata_paths(config_.canonical_url)),
+      metadata_body_(boost::json::serialize(auth::protected_resource_metadata(config_))) {}
+
+AuthDecision ResourceServerGate::decide(auth::Condition condition, bool token_presented,
+                                        std::string_view description,
+                                        std::vector<std::string> scopes) const {
+    AuthDecision d;
+    auth::Challenge c;
+    c.resource_metadata = metadata_url_;
+    c.scopes = std::move(scopes);
+    switch (condition) {
+        case auth::Condition::invalid_request:
+            d.status = 400;
+            c.error = "invalid_request";
+            break;
+        case auth::Condition::invalid_token:
+            d.status = 401;
+            if (token_presented) c.error = "invalid_token";
+            break;
+        case auth::Condition::insufficient_scope:
+            d.status = 403;
+            c.error = "insufficient_scope";
+            break;
+        case auth::Condition::unavailable:
+            // The AS cannot be reached and no keys are known: a server-side problem the
+            // client cannot fix by re-authenticating.
+            d.status = 503;
+            d.body = error_body("temporarily_unavailable",
+                                "the authorization server is unreachable; try again later");
+            return d;
+    }
+    if (!c.error.empty()) c.error_description = std::string(description);
+    d.www_authenticate = auth::format_challenge(c);
+    d.body = c.error.empty() ? error_body("unauthorized", "a bearer token is required")
+                             : error_body(c.error, description);
+    return d;
+}
+
+std::vector<std::string> ResourceServerGate::relevant_scopes(const Principal& principal) const {
+    // The token's scopes that this server knows about; all of them when it lists none.
+    std::vector<std::string> out;
+    for (const auto& s : principal.scopes) {
+        const auto known = [&](const std::vector<std::string>& v) {
+            return std::find(v.begin(), v.end(), s) != v.end();
+        };
+        if (config_.scopes_supported.empty() || known(config_.scopes_supported) ||
+            known(config_.required_scopes))
+            out.push_back(s);
+    }
+    return out;
+}
+
+AuthDecision ResourceServerGate::insufficient_scope(const Principal& principal,
+                                                    const std::vector<std::string>& required) {
+    auto needed = auth::step_up_scopes(required, relevant_scopes(principal));
+    for (const auto& s : config_.required_scopes)
+        if (std::find(needed.begin(), needed.end(), s) == needed.end()) needed.push_back(s);
+    return decide(auth::Condition::insufficient_scope, true,
+                  "the token lacks a scope this request requires", std::move(needed));
+}
+
+AuthDecision ResourceServerGate::check_required_scopes(
+    std::shared_ptr<const Principal> principal) const {
+    if (!auth::missing_scopes(config_.required_scopes, principal->scopes).empty())
+        return decide(auth::Condition::insufficient_scope, true,
+                      "the token lacks a scope this server requires",
+                      auth::step_up_scopes(config_.required_scopes, relevant_scopes(*principal)));
+    AuthDecision d;
+    d.principal = std::move(principal);
+    return d;
+}
+
+boost::asio::awaitable<AuthDecision> ResourceServerGate::authenticate(const Request& request) {
+    const auto challenge_scopes = config_.default_challenge_scopes.empty()
+                                      ? config_.required_scopes
+                                      : config_.default_challenge_scopes;
+    // RFC 6750 section 2: one method per request; several Authorization headers are
+    // ambiguous. The query string is never read (section 2.3 is not supported).
+    if (request.count(bhttp::field::authorization) > 1)
+        co_return decide(auth::Condition::invalid_request, true,
+                         "more than one Authorization header", challenge_scopes);
+    auto token = auth::bearer_token(request[bhttp::field::authorization]);
+    if (!token) {
+        if (token.error() == auth::Error::missing_token)
+            co_return decide(auth::Condition::invalid_token, false, {}, challenge_scopes);
+        co_return decide(auth::Condition::invalid_request, true, "malformed Authorization header",
+                         challenge_scopes);
+    }
+    if (auto hit = validator_->cached(*token)) co_return check_required_scopes(std::move(hit));
+    auto verdict =
+        co_await async_validate(*validator_, std::string(*token), boost::asio::use_awaitable);
+    if (!verdict) {
+        const auto& ec = verdict.error();
+        // The reason only: never the token, its claims or the key.
+        spdlog::debug("auth: token rejected: {} [{}:{}]", ec.message(), ec.category().name(),
+                      ec.value());
+        co_return decide(auth::condition_of(ec), true, ec.message(), challenge_scopes);
+    }
+    co_return check_required_scopes(std::move(verdict.value()));
+}
+
+std::optional<Response> ResourceServerGate::route(const Request& request) {
+    auto target = request.target();
+    auto path = target.substr(0, target.find('?'));
+    if (std::find(metadata_paths_.begin(), metadata_paths_.end(), path) == metadata_paths_.end())
+        return std::nullopt;
+    if (request.method() == bhttp::verb::options) {
+        Response res = make_preflight(request);
+        res.set(bhttp::field::access_control_allow_methods, "GET, OPTIONS");
+        return res;
+    }
+    if (request.method() != bhttp::verb::get) {
+        Response res = make_response(request, 405, error_body("method_not_allowed", {}));
+        res.set(bhttp::field::allow, "GET, OPTIONS");
+        return res;
+    }
+    Response res = make_response(request, 200, metadata_body_);
+    res.set(bhttp::field::cache_control, "public, max-age=3600");
+    return res;
+}
+
+}  // namespace warden::transport::http

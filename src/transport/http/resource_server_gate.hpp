@@ -1,0 +1,46 @@
+#pragma once
+// The resource server on Beast: reads the bearer token, asks the validator without
+// blocking the I/O thread, answers with RFC 6750 challenges, and serves the RFC 9728
+// metadata.
+
+#include "transport/http/auth_gate.hpp"
+
+#include <warden/auth/config.hpp>
+#include <warden/auth/error.hpp>
+#include <warden/auth/validator.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace warden::transport::http {
+
+class ResourceServerGate final : public AuthGate {
+  public:
+    /// `config` must have passed auth::validate(); `validator` checks the tokens.
+    ResourceServerGate(auth::ResourceServerAuth config,
+                       std::shared_ptr<auth::TokenValidator> validator);
+
+    boost::asio::awaitable<AuthDecision> authenticate(const Request& request) override;
+    AuthDecision insufficient_scope(const Principal& principal,
+                                    const std::vector<std::string>& required) override;
+    std::optional<Response> route(const Request& request) override;
+
+    /// THE mapping of a condition to an HTTP status and a WWW-Authenticate header.
+    /// `token_presented` adds the error code (RFC 6750 section 3.1: none without
+    /// credentials); `scopes` goes into the challenge's `scope`.
+    AuthDecision decide(auth::Condition condition, bool token_presented,
+                        std::string_view description, std::vector<std::string> scopes) const;
+
+  private:
+    AuthDecision check_required_scopes(std::shared_ptr<const Principal> principal) const;
+    std::vector<std::string> relevant_scopes(const Principal& principal) const;
+
+    const auth::ResourceServerAuth config_;
+    const std::shared_ptr<auth::TokenValidator> validator_;
+    const std::string metadata_url_;
+    const std::vector<std::string> metadata_paths_;
+    const std::string metadata_body_;
+};
+
+}  // namespace warden::transport::http
