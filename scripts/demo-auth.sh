@@ -3,7 +3,8 @@
 # signing key (gitignored .warden/demo/), starts warden-quickstart over HTTP with auth on
 # via MCP_RESOURCE_SERVER_*, mints a token with `warden dev token`, and shows an
 # unauthenticated call getting 401 and authenticated calls working.
-# Usage: scripts/demo-auth.sh [PORT]   (default 8000). Set NO_BUILD=1 to skip the build.
+# Usage: scripts/demo-auth.sh [PORT]   (default 8000). Set NO_BUILD=1 to skip the build, and
+# KEEP_RUNNING=1 to leave the server running afterwards (until Ctrl-C).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${1:-8000}
@@ -78,3 +79,19 @@ c=${token:$i:1}
 [ "$c" = A ] && c=B || c=A
 post "$init" -H "Authorization: Bearer ${token:0:$i}$c${token:$((i + 1))}"
 rm -f /tmp/warden-demo-headers.$$ /tmp/warden-demo-body.$$
+
+if [ -n "${KEEP_RUNNING:-}" ]; then
+    step "the server keeps running at $url (Ctrl-C stops it)"
+    cat <<EOT
+  A token for alice, valid for an hour:
+    export TOKEN=$token
+  Call it with curl:
+    curl -s $url -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \\
+      -H "Authorization: Bearer \$TOKEN" \\
+      -d '$init'
+  or connect the MCP Inspector (npx @modelcontextprotocol/inspector) to $url with the header
+  "Authorization: Bearer <token>". Mint more tokens with:
+    $bin/warden dev token --key $keys/signing-key.pem --sub bob --scope "mcp:tools mcp:admin" --aud $url
+EOT
+    wait "$server_pid"
+fi
