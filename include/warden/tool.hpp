@@ -104,6 +104,9 @@ Tool make_tool(Tool spec, F fn) {
             static_assert(schema::DescribedStruct<First>,
                           "tool arguments must be a struct described with BOOST_DESCRIBE_STRUCT");
             spec.input_schema = schema::schema_of<First>();
+            // The handler converts the arguments and reports any problem with its path;
+            // the generic schema check would only do the same work twice.
+            spec.validate = [](const json::object&) { return std::string(); };
             spec.handler = [fn = std::move(fn)](const json::object& args, Context& ctx) {
                 First parsed{};
                 std::string error;
