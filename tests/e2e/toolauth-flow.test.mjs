@@ -340,6 +340,28 @@ describe('toolauth flow against oidc-provider (stdio)', () => {
     }
   });
 
+  it('URL-mode elicitation completes with a token already inside the refresh margin', async () => {
+    const revoke = spawnSync(binary('warden'), ['tokens', 'revoke', '--user', 'bob', '--db', db()], {
+      encoding: 'utf8',
+    });
+    assert.equal(revoke.status, 0, revoke.stderr);
+    as.settings.accessTokenTTL = 10;
+    try {
+      const result = await peers.bob.client.callTool(
+        { name: 'list_my_repos', arguments: {} },
+        undefined,
+        { timeout: 20000 },
+      );
+      assert.deepEqual(bob.errors, []);
+      assert.equal(result.isError, undefined, JSON.stringify(result));
+      assert.equal(result.content[0].text, 'bob/repo-one\nbob/repo-two\n');
+      assert.equal(bob.elicitations.length, 2);
+      await waitFor(() => bob.completed.length === 2, 5000, 'notifications/elicitation/complete');
+    } finally {
+      as.settings.accessTokenTTL = 3600;
+    }
+  });
+
   it('the API only ever saw provider-issued access tokens; secrets stay out of logs', () => {
     assert.ok(as.seen.length >= 6);
     for (const header of as.seen) {
