@@ -1,7 +1,7 @@
 // Tool-level auth without a downstream provider: requirements in _meta, secrets, the
 // authorization URL answer over stdio, forged and replayed states at the loopback
 // callback, and the refusal over HTTP without server-level auth.
-// (The full flow against oidc-provider is not written yet: see docs/tool-level-auth.md.)
+// The full flow against a real provider is in toolauth-flow.test.mjs.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
