@@ -83,7 +83,9 @@ void add_tokens_command(CLI::App& app, int& exit_code) {
     list->callback([args, &exit_code] { exit_code = run_list(*args); });
 
     auto* revoke = tokens->add_subcommand(
-        "revoke", "Delete a user's stored tokens (all providers unless --provider)");
+        "revoke",
+        "Delete Warden's copy of a user's tokens (all providers unless --provider); the "
+        "provider is not told (no RFC 7009 revocation)");
     revoke->add_option("--db", args->db, "token store");
     revoke->add_option("--user", args->user, "user id")->required();
     revoke->add_option("--provider", args->provider, "provider id (github, google, ...)");

@@ -4,8 +4,12 @@
 
 #include <warden/toolauth/scopes.hpp>
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <filesystem>
 #include <memory>
@@ -226,15 +230,21 @@ result<std::shared_ptr<TokenStore>> open_sqlite_token_store(const std::string& p
     auto dir = std::filesystem::path(path).parent_path();
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
     // Tokens are encrypted, but metadata (who uses which provider) is not: keep it private.
-    const mode_t old_mask = ::umask(077);
+    // Create the file 0600 ourselves (O_EXCL: never take over a file made meanwhile)
+    // rather than changing the process-wide umask, which races with every other thread
+    // creating files. SQLite gives its -wal and -shm files the database file's mode.
+    if (int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        fd >= 0)
+        ::close(fd);
+    else if (errno != EEXIST)
+        return Error::store_unavailable;
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(
         path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
         nullptr);
     std::unique_ptr<sqlite3, DbClose> db(raw);
-    if (rc == SQLITE_OK) exec(db.get(), "PRAGMA journal_mode = WAL");
-    ::umask(old_mask);
     if (rc != SQLITE_OK) return Error::store_unavailable;
+    exec(db.get(), "PRAGMA journal_mode = WAL");
     sqlite3_busy_timeout(db.get(), 5000);
     if (auto m = migrate(db.get()); !m) return m.error();
     return std::shared_ptr<TokenStore>(

@@ -134,13 +134,18 @@ const ToolAuthOptions& ToolAuth::options() const {
 CallbackPage ToolAuth::handle_callback(std::string_view query) {
     auto params = boost::urls::parse_query(query);
     if (!params) return failure(400, "The request is malformed.");
+    // The redirect's parameters are form-encoded (RFC 6749 §4.1.2, Appendix B): compare
+    // decoded values, or an `iss` such as "https%3A%2F%2F..." never equals the issuer.
+    boost::urls::encoding_opts form;
+    form.space_as_plus = true;
     std::optional<std::string> state, code, error, iss;
     for (const auto& p : *params) {
         if (!p.has_value) continue;
-        if (p.key == "state") state = p.value;
-        if (p.key == "code") code = p.value;
-        if (p.key == "error") error = p.value;
-        if (p.key == "iss") iss = p.value;
+        const auto key = p.key.decode(form);
+        if (key == "state") state = p.value.decode(form);
+        if (key == "code") code = p.value.decode(form);
+        if (key == "error") error = p.value.decode(form);
+        if (key == "iss") iss = p.value.decode(form);
     }
     if (!state) return failure(400, "The request has no state.");
     // Consumed first: whatever happens next, this state cannot be replayed.

@@ -21,6 +21,13 @@ bool expired(const TokenRecord& r) {
     return r.expires_at && *r.expires_at <= Clock::now() + kExpirySkew;
 }
 
+// A token the provider issued a moment ago: valid unless actually past its expiry. The
+// refresh margin does not apply here, or a provider issuing tokens shorter-lived than the
+// margin would make a waiting call ignore the authorization it waits for.
+bool just_issued_and_valid(const TokenRecord& r) {
+    return !r.expires_at || *r.expires_at > Clock::now();
+}
+
 std::string quoted_list(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
@@ -210,7 +217,7 @@ std::optional<ToolResult> ToolAuth::authorize(const Tool& tool, Context& ctx,
             }
             if (auto store = impl.store(); changed && store) {
                 auto r = (*store)->get(ctx.user_id(), provider.id);
-                if (r && *r && scopes_cover((*r)->scopes, needed) && !expired(**r)) {
+                if (r && *r && scopes_cover((*r)->scopes, needed) && just_issued_and_valid(**r)) {
                     ctx.state().exchange->send(protocol::make_notification(
                         "notifications/elicitation/complete",
                         json::object{{"elicitationId", elicitation_id}}));

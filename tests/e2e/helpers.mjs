@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import http from 'node:http';
+import { createServer } from 'node:net';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -89,6 +90,17 @@ export async function connect(binaryName, { capabilities = {}, env = {}, setup }
     stderr: () => stderr,
     close: () => client.close(),
   };
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for servers that need it in advance). */
+export async function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 /** Resolves when `predicate()` is true, polling; rejects after `timeoutMs`. */

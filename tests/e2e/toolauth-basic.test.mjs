@@ -1,29 +1,18 @@
 // Tool-level auth without a downstream provider: requirements in _meta, secrets, the
 // authorization URL answer over stdio, forged and replayed states at the loopback
 // callback, and the refusal over HTTP without server-level auth.
-// (The full flow against oidc-provider is not written yet: see docs/tool-level-auth.md.)
+// The full flow against a real provider is in toolauth-flow.test.mjs.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { binary, connect, waitFor } from './helpers.mjs';
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { binary, connect, freePort, waitFor } from './helpers.mjs';
 
 describe('toolauth over stdio', () => {
   let peer;

@@ -195,13 +195,13 @@ net::awaitable<bool> HttpServer::Impl::serve_route(Connection& conn, const Reque
     RouteRequest req{
         std::string(request.method_string()), std::string(target.substr(0, query_at)),
         query_at == target.npos ? std::string() : std::string(target.substr(query_at + 1))};
-    // The handler may block (token endpoints): run it on the worker pool and wait on a
-    // timer that the worker cancels through this connection's strand.
+    // The handler may block (token endpoints): run it on the route pool, never on an I/O
+    // thread, and wait on a timer that the pool cancels through this connection's strand.
     auto executor = co_await net::this_coro::executor;
     auto done = std::make_shared<net::steady_timer>(executor, net::steady_timer::time_point::max());
     auto answer = std::make_shared<RouteResponse>();
     ++requests_in_flight;
-    core->post([handler, req = std::move(req), answer, done, executor] {
+    net::post(route_pool, [handler, req = std::move(req), answer, done, executor] {
         try {
             *answer = handler(req);
         } catch (const std::exception& e) {

@@ -22,8 +22,9 @@ struct RouteResponse {
     std::string body{};
 };
 
-/// Handles one request. Runs on the server core's worker pool, never on an I/O thread, so
-/// it may block (e.g. on a token endpoint). Must be thread-safe.
+/// Handles one request. Runs on the HTTP server's small route pool (two threads), never on
+/// an I/O thread nor on the core's worker pool, so it may block (e.g. on a token endpoint)
+/// and still runs while every worker is busy. Must be thread-safe.
 using RouteHandler = std::function<RouteResponse(const RouteRequest&)>;
 
 }  // namespace warden::transport::http

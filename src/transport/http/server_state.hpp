@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
@@ -47,6 +48,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::atomic<std::size_t> connections{0};
     std::atomic<std::size_t> requests_in_flight{0};
     std::map<std::string, RouteHandler, std::less<>> routes;
+    /// Runs route handlers. Not the core's worker pool: a tool call may hold a worker
+    /// while it waits for the OAuth redirect that a route serves, so with every worker
+    /// waiting, a route on that pool would never run (deadlock until the waits time out).
+    net::thread_pool route_pool{2};
 
     /// Stream settings for a request in `session` (null in stateless mode).
     StreamSettings stream_settings(const server::Session* session) const;
@@ -56,7 +61,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     net::awaitable<void> sweep_loop();
     /// Handles one request; false when the connection must close afterwards.
     net::awaitable<bool> handle(Connection& conn, Request& request);
-    /// Runs a route handler on the worker pool and writes its answer.
+    /// Runs a route handler on the route pool and writes its answer.
     net::awaitable<bool> serve_route(Connection& conn, const Request& request,
                                      const RouteHandler& handler);
     void begin_shutdown();

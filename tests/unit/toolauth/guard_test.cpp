@@ -13,6 +13,8 @@
 #include <boost/json/serialize.hpp>
 
 #include <condition_variable>
+#include <filesystem>
+#include <map>
 #include <mutex>
 #include <sstream>
 
@@ -60,10 +62,9 @@ struct Harness {
     std::shared_ptr<ta::ToolAuth> auth;
     std::string seen_secret;
 
-    explicit Harness(ta::EnvLookup env) {
+    explicit Harness(ta::EnvLookup env, ta::ToolAuthOptions o = {}) {
         core = std::make_shared<warden::server::ServerCore>(warden::ServerInfo{"t", "1"},
                                                             warden::ServerOptions{});
-        ta::ToolAuthOptions o;
         auth = ta::ToolAuth::create(o, std::move(env));
         core->set_tool_guard(
             [a = auth](const warden::Tool& t, warden::Context& c) { return a->prepare(t, c); });
@@ -222,3 +223,79 @@ TEST(Redaction, SecretValuesNeverReachALogLine) {
 }
 
 }  // namespace
+
+namespace {
+
+// The state of the authorization URL a guarded call answered with.
+std::string state_of(const json::object& result) {
+    const auto& url = result.at("_meta").at("warden").at("authorization_url").as_string();
+    const auto at = url.find("state=");
+    EXPECT_NE(at, json::string::npos);
+    const auto end = url.find('&', at);
+    return std::string(
+        url.subview().substr(at + 6, end == json::string::npos ? end : end - at - 6));
+}
+
+// A GitHub-like provider whose token endpoint refuses connections: a redirect that passes
+// the state and iss checks ends in 502 (exchange failed), one that fails them in 400.
+std::map<std::string, std::string> callback_env(const std::string& dir) {
+    return {{"WARDEN_PROVIDER_GITHUB_CLIENT_ID", "cid"},
+            {"WARDEN_PROVIDER_GITHUB_TOKEN_ENDPOINT", "http://127.0.0.1:9/token"},
+            {"WARDEN_PROVIDER_GITHUB_ISSUER", "https://as.example/tenant"},
+            {"WARDEN_TOOLAUTH_REDIRECT_URI", "http://127.0.0.1:1/oauth/callback"},
+            {"WARDEN_TOOLAUTH_KEY", std::string(64, 'b')},
+            {"WARDEN_TOOLAUTH_DB", dir + "/tokens.db"}};
+}
+
+struct TempDir {
+    std::string path;
+    TempDir() {
+        char tmpl[] = "/tmp/warden-guard-XXXXXX";
+        path = ::mkdtemp(tmpl);
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+}  // namespace
+
+TEST(ToolAuthCallback, IssMustMatchTheConfiguredIssuer) {
+    TempDir dir;
+    Harness h(env_of(callback_env(dir.path)));
+    // RFC 9207 §2.4: the encoded issuer is decoded, then compared exactly.
+    auto ok = h.auth->handle_callback(
+        "code=c&state=" + state_of(h.call(TransportKind::stdio, "list_my_repos")) +
+        "&iss=https%3A%2F%2Fas.example%2Ftenant");
+    EXPECT_EQ(ok.status, 502u) << ok.html;  // past the iss check; the exchange fails
+    for (const char* bad : {"https%3A%2F%2Fevil.example%2Ftenant", "https%3A%2F%2Fas.example",
+                            "https%3A%2F%2Fas.example%2Ftenant%2F"}) {
+        auto r = h.auth->handle_callback(
+            "code=c&state=" + state_of(h.call(TransportKind::stdio, "list_my_repos")) +
+            "&iss=" + bad);
+        EXPECT_EQ(r.status, 400u) << bad;
+        EXPECT_NE(r.html.find("unexpected issuer"), std::string::npos) << bad;
+    }
+    // Without requires_iss a missing iss is accepted (GitHub sends none).
+    auto none = h.auth->handle_callback("code=c&state=" +
+                                        state_of(h.call(TransportKind::stdio, "list_my_repos")));
+    EXPECT_EQ(none.status, 502u);
+}
+
+TEST(ToolAuthCallback, MissingIssIsRejectedWhenTheProviderAlwaysSendsIt) {
+    TempDir dir;
+    ta::ToolAuthOptions o;
+    auto github = ta::providers::github();
+    github.requires_iss = true;
+    o.providers.push_back(github);
+    Harness h(env_of(callback_env(dir.path)), o);
+    auto r = h.auth->handle_callback("code=c&state=" +
+                                     state_of(h.call(TransportKind::stdio, "list_my_repos")));
+    EXPECT_EQ(r.status, 400u);
+    EXPECT_NE(r.html.find("unexpected issuer"), std::string::npos);
+    // The state was consumed by the rejected redirect: a retry with iss is a replay.
+    auto state = state_of(h.call(TransportKind::stdio, "list_my_repos"));
+    EXPECT_EQ(h.auth->handle_callback("code=c&state=" + state).status, 400u);
+    EXPECT_EQ(
+        h.auth->handle_callback("code=c&state=" + state + "&iss=https%3A%2F%2Fas.example%2Ftenant")
+            .status,
+        400u);
+}

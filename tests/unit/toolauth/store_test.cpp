@@ -74,6 +74,21 @@ TEST(TokenStore, RoundTripsEncryptedRecords) {
     EXPECT_EQ(st.st_mode & 077, 0u);
 }
 
+TEST(TokenStore, FilesArePrivateWhateverTheUmaskAndTheUmaskIsLeftAlone) {
+    const auto path = temp_path("umask");
+    const mode_t old_mask = ::umask(0);
+    auto store = ta::open_sqlite_token_store(path, key_of(1));
+    const bool put = store && (*store)->put(sample());
+    const mode_t during = ::umask(old_mask);
+    ASSERT_TRUE(put);
+    EXPECT_EQ(during, 0u);  // opening the store never changed the process umask
+    for (const auto& file : {path, path + "-wal"}) {
+        struct stat st {};
+        ASSERT_EQ(::stat(file.c_str(), &st), 0) << file;
+        EXPECT_EQ(st.st_mode & 0777, 0600u) << file;
+    }
+}
+
 TEST(TokenStore, WrongKeyFailsClosed) {
     const auto path = temp_path("wrongkey");
     ASSERT_TRUE((*ta::open_sqlite_token_store(path, key_of(1)))->put(sample()));
