@@ -1,0 +1,61 @@
+// App::run: the command line every Warden server understands.
+#include <warden/app.hpp>
+
+#include "server/core.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdint>
+
+namespace warden {
+
+int App::run(int argc, char** argv) {
+    RunOptions options;
+    CLI::App cli{core_->info().title.empty() ? core_->info().name : core_->info().title};
+    std::string transport = "stdio";
+    cli.add_option("--transport", transport, "stdio or http")
+        ->check(CLI::IsMember({"stdio", "http"}))
+        ->capture_default_str();
+    auto& http = options.http;
+    cli.add_option("--host", http.host, "address to listen on (http)")->capture_default_str();
+    cli.add_option("--port", http.port, "port to listen on (http; 0 picks a free one)")
+        ->capture_default_str();
+    cli.add_flag("--stateless", http.stateless, "HTTP without sessions");
+    cli.add_flag("--json-response", http.json_response, "HTTP: answer with JSON, never SSE");
+    cli.add_option("--allowed-host", http.allowed_hosts, "HTTP: accepted Host header (repeat)");
+    cli.add_option("--allowed-origin", http.allowed_origins,
+                   "HTTP: accepted Origin header (repeat)");
+    // Limits, in the units of HttpOptions; mostly for operators and tests.
+    cli.add_option("--max-body-bytes", http.max_body_bytes, "HTTP: larger bodies get 413")
+        ->capture_default_str();
+    cli.add_option("--max-header-bytes", http.max_header_bytes, "HTTP: larger headers get 431")
+        ->capture_default_str();
+    cli.add_option("--max-sessions", http.max_sessions, "HTTP: further initialize gets 503")
+        ->capture_default_str();
+    auto add_ms = [&](const char* name, std::chrono::milliseconds& field, const char* help) {
+        cli.add_option_function<std::int64_t>(
+               name, [&field](std::int64_t ms) { field = std::chrono::milliseconds(ms); }, help)
+            ->check(CLI::PositiveNumber)
+            ->default_str(std::to_string(field.count()));
+    };
+    add_ms("--session-idle-timeout-ms", http.session_idle_timeout,
+           "HTTP: sessions unused this long are closed");
+    add_ms("--read-timeout-ms", http.read_timeout,
+           "HTTP: a request's headers and body must arrive within this time");
+    add_ms("--shutdown-grace-ms", http.shutdown_grace,
+           "HTTP: on SIGINT/SIGTERM, how long requests in flight may take to finish");
+    cli.add_option("--log-level", options.log_level, "trace, debug, info, warn, error, off")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+        ->capture_default_str();
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e);
+    }
+    options.transport =
+        transport == "http" ? RunOptions::Transport::http : RunOptions::Transport::stdio;
+    return serve(options);
+}
+
+}  // namespace warden

@@ -1,0 +1,28 @@
+#pragma once
+// Internal to the app module: running one transport until it stops.
+
+#include "server/core.hpp"
+
+#include <warden/auth/config.hpp>
+#include <warden/http_options.hpp>
+
+#include <memory>
+#include <optional>
+
+namespace warden::toolauth {
+class ToolAuth;
+}
+
+namespace warden::app {
+
+/// Serves one client over stdin/stdout; starts the tool-auth callback listener on demand.
+int serve_stdio(const std::shared_ptr<server::ServerCore>& core,
+                const std::shared_ptr<toolauth::ToolAuth>& tool_auth);
+
+/// Serves Streamable HTTP until SIGINT/SIGTERM. Server-level auth comes from `auth`, else
+/// from the MCP_RESOURCE_SERVER_* environment; exits 2 on an invalid configuration.
+int serve_http(const std::shared_ptr<server::ServerCore>& core,
+               const std::shared_ptr<toolauth::ToolAuth>& tool_auth,
+               const std::optional<auth::ResourceServerAuth>& auth, const HttpOptions& http);
+
+}  // namespace warden::app
