@@ -52,15 +52,19 @@ export async function startAS({ port = 0, kid } = {}) {
   return { ...JSON.parse(line), stop: () => stopChild(child) };
 }
 
-/** Starts warden-quickstart over HTTP trusting `issuer`; resolves to { url, log(), stop() }. */
-export async function startServer({ issuer, extraEnv = {}, extraArgs = [] }) {
-  const port = await freePort();
+/**
+ * Starts warden-quickstart over HTTP trusting `issuer` (its keys at `jwksUri`, else
+ * discovered); `port` when the caller needs the URL in advance (else a free one). Resolves
+ * to { url, port, log(), stop(), child }.
+ */
+export async function startServer({ issuer, jwksUri, port, extraEnv = {}, extraArgs = [] }) {
+  port ??= await freePort();
   const url = `http://127.0.0.1:${port}/mcp`;
   const env = {
     ...process.env,
     MCP_RESOURCE_SERVER_CANONICAL_URL: url,
     MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: JSON.stringify([
-      { authorization_server_url: issuer, issuer },
+      { authorization_server_url: issuer, issuer, ...(jwksUri && { jwks_uri: jwksUri }) },
     ]),
     MCP_RESOURCE_SERVER_SCOPES_SUPPORTED: 'mcp:tools mcp:admin',
     MCP_RESOURCE_SERVER_DEFAULT_CHALLENGE_SCOPES: 'mcp:tools',
