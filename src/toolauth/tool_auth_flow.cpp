@@ -14,6 +14,15 @@
 namespace warden::toolauth {
 namespace {
 
+// Whose downstream tokens these are. Over authenticated HTTP the issuer is part of the
+// key: two authorization servers may each have a user "alice", and they are not the same
+// person (sessions are bound to issuer + subject for the same reason). Without a
+// principal (stdio) it is the local user id.
+std::string token_owner(const Context& ctx) {
+    if (const Principal* p = ctx.principal()) return p->issuer + "|" + p->user_id;
+    return ctx.user_id();
+}
+
 // Tokens this close to expiry are refreshed first: they could expire mid-call.
 constexpr auto kExpirySkew = std::chrono::seconds(30);
 
@@ -108,7 +117,7 @@ std::optional<ToolResult> ToolAuth::obtain_token(const Tool& tool, Context& ctx)
                                  "' cannot run: the token store is unavailable (" +
                                  store.error().message() + ").");
     const auto needed = scope_union({}, need.scopes);
-    const std::string& user = ctx.user_id();
+    const std::string user = token_owner(ctx);
 
     auto lookup = [&]() -> std::optional<TokenRecord> {
         auto r = (*store)->get(user, provider->id);
@@ -181,7 +190,7 @@ std::optional<ToolResult> ToolAuth::authorize(const Tool& tool, Context& ctx,
                                  redirect.error().message() + ").");
     const auto pkce = make_pkce();
     PendingAuthorization pending;
-    pending.user_id = ctx.user_id();
+    pending.user_id = token_owner(ctx);
     pending.provider = provider.id;
     pending.scopes = scopes;
     pending.code_verifier = pkce.verifier;
@@ -216,7 +225,7 @@ std::optional<ToolResult> ToolAuth::authorize(const Tool& tool, Context& ctx,
                 seen = impl.authorizations;
             }
             if (auto store = impl.store(); changed && store) {
-                auto r = (*store)->get(ctx.user_id(), provider.id);
+                auto r = (*store)->get(token_owner(ctx), provider.id);
                 if (r && *r && scopes_cover((*r)->scopes, needed) && just_issued_and_valid(**r)) {
                     ctx.state().exchange->send(protocol::make_notification(
                         "notifications/elicitation/complete",
