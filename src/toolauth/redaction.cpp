@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <deque>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
@@ -11,9 +12,15 @@
 namespace warden::toolauth {
 namespace {
 
+// Every log line is checked against every value, and tokens keep arriving (refreshes), so
+// the set is bounded: the oldest values go first. Redaction is a second line of defence;
+// Warden's own code never logs token values in the first place.
+constexpr std::size_t kMaxValues = 4096;
+
 struct Registry {
     std::shared_mutex mutex;
     std::set<std::string, std::greater<>> values;  // longest-first among shared prefixes
+    std::deque<std::string> order;                 // insertion order, for eviction
 };
 
 Registry& registry() {
@@ -48,7 +55,12 @@ void register_secret_value(std::string_view value) {
     if (value.size() < 4) return;  // too short to redact without mangling ordinary text
     auto& r = registry();
     std::unique_lock lock(r.mutex);
-    r.values.emplace(value);
+    if (!r.values.emplace(value).second) return;
+    r.order.emplace_back(value);
+    if (r.order.size() > kMaxValues) {
+        r.values.erase(r.order.front());
+        r.order.pop_front();
+    }
 }
 
 std::string redact(std::string_view text) {
