@@ -4,6 +4,8 @@
 import http from 'node:http';
 import * as jose from 'jose';
 
+import { recordSecret } from '../helpers.mjs';
+
 export async function makeKey(kid) {
   const { privateKey, publicKey } = await jose.generateKeyPair('ES256', { extractable: true });
   const jwk = { ...(await jose.exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
@@ -82,8 +84,8 @@ export async function startJwksServer({ slowMs = 7000 } = {}) {
     up: () => listen(port),
     close: closeServer,
     /** A fresh ES256 access token for `aud`, signed by `key`, valid 5 minutes. */
-    sign(key, { aud, sub = 'alice', scope = 'mcp:tools', exp = '5m' } = {}) {
-      return new jose.SignJWT({ scope, client_id: 'fault-client', jti: Math.random().toString(36).slice(2) })
+    async sign(key, { aud, sub = 'alice', scope = 'mcp:tools', exp = '5m' } = {}) {
+      const token = await new jose.SignJWT({ scope, client_id: 'fault-client', jti: Math.random().toString(36).slice(2) })
         .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'at+jwt' })
         .setIssuer(issuer)
         .setSubject(sub)
@@ -91,6 +93,8 @@ export async function startJwksServer({ slowMs = 7000 } = {}) {
         .setIssuedAt()
         .setExpirationTime(exp)
         .sign(key.privateKey);
+      recordSecret(token);
+      return token;
     },
   };
 }
