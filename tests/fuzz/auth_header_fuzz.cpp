@@ -3,6 +3,8 @@
 // (format_challenge), whose quoted values come partly from error messages and
 // configuration. Input: '\0'-separated fields: Authorization value, resource_metadata,
 // error, error_description, then scopes.
+#include "fields.hpp"
+
 #include <warden/auth/http.hpp>
 
 #include <cstddef>
@@ -12,16 +14,6 @@
 #include <vector>
 
 namespace {
-
-std::vector<std::string_view> split(std::string_view s) {
-    std::vector<std::string_view> out;
-    for (;;) {
-        const auto i = s.find('\0');
-        out.push_back(s.substr(0, i));
-        if (i == std::string_view::npos) return out;
-        s.remove_prefix(i + 1);
-    }
-}
 
 bool b64token_char(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -59,7 +51,8 @@ std::string printable(std::string_view s) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     namespace auth = warden::auth;
-    const auto f = split(std::string_view(reinterpret_cast<const char*>(data), size));
+    const auto f =
+        warden::fuzz::split_fields(std::string_view(reinterpret_cast<const char*>(data), size));
     if (auto token = auth::bearer_token(f[0])) {
         if (token->empty()) __builtin_trap();
         // The token is a slice of the header, and only b64token characters.

@@ -3,6 +3,8 @@
 // variables (as make_env_lookup does). Input: one byte saying which of the eight variables
 // are set (bit i: variable i), then '\0'-separated fields: the set variables' values in
 // order, then the .env text. A configuration that loads must also pass validate().
+#include "fields.hpp"
+
 #include <warden/auth/env_config.hpp>
 
 #include <array>
@@ -23,23 +25,14 @@ constexpr std::array<std::string_view, 8> kNames = {
     "MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN", "MCP_RESOURCE_SERVER_JWKS_MAX_STALE",
 };
 
-std::vector<std::string_view> split(std::string_view s) {
-    std::vector<std::string_view> out;
-    for (;;) {
-        const auto i = s.find('\0');
-        out.push_back(s.substr(0, i));
-        if (i == std::string_view::npos) return out;
-        s.remove_prefix(i + 1);
-    }
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     namespace auth = warden::auth;
     const unsigned mask = data[0];
-    const auto fields = split(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
+    const auto fields = warden::fuzz::split_fields(
+        std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
     std::map<std::string, std::string, std::less<>> real;
     std::size_t next = 0;
     for (std::size_t i = 0; i < kNames.size(); ++i)
