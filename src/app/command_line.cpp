@@ -46,6 +46,7 @@ int App::run(int argc, char** argv) {
     add_ms("--shutdown-grace-ms", http.shutdown_grace,
            "HTTP: on SIGINT/SIGTERM, how long requests in flight may take to finish");
     cli.add_option("--log-level", options.log_level, "trace, debug, info, warn, error, off")
+        ->envname("WARDEN_LOG_LEVEL")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
         ->capture_default_str();
     try {

@@ -3,6 +3,8 @@
 // waiting for it are called back there, outside the lock.
 #include <warden/auth/jwks_cache.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -91,12 +93,23 @@ class JwksCacheImpl final : public JwksCache, public std::enable_shared_from_thi
         const auto now = runtime_.clock->now();
         std::shared_ptr<const jose::JwkSet> keys;
         std::chrono::seconds ttl{0};
-        if (response && response->status == 200 && is_jwks_media_type(response->content_type)) {
-            if (auto parsed = jose::parse_jwks(response->body); parsed && !(*parsed)->empty()) {
-                keys = parsed.value();
-                ttl = ttl_from_cache_control(response->cache_control, settings_);
-            }
+        // Why the fetch failed, for the operator: never the body (it is not ours to log).
+        std::string failure;
+        if (!response) {
+            failure = response.error().message();
+        } else if (response->status != 200) {
+            failure = "HTTP status " + std::to_string(response->status);
+        } else if (!is_jwks_media_type(response->content_type)) {
+            failure = "Content-Type is not application/json or application/jwk-set+json";
+        } else if (auto parsed = jose::parse_jwks(response->body); !parsed) {
+            failure = "not a JWK set (" + parsed.error().message() + ")";
+        } else if ((*parsed)->empty()) {
+            failure = "no usable key in the set";
+        } else {
+            keys = parsed.value();
+            ttl = ttl_from_cache_control(response->cache_control, settings_);
         }
+        const std::size_t key_count = keys ? keys->keys().size() : 0;
         std::vector<KeysCallback> waiters;
         boost::system::result<KeySnapshot> answer = make_error_code(Error::unavailable);
         {
@@ -113,6 +126,12 @@ class JwksCacheImpl final : public JwksCache, public std::enable_shared_from_thi
             }
             waiters.swap(waiters_);
         }
+        // At most one line per attempt, and attempts are rate-limited by the cooldown.
+        if (!failure.empty())
+            spdlog::warn("auth: JWKS fetch from {} failed: {}; {}", uri_, failure,
+                         answer ? "keeping the last good keys" : "no keys to validate with");
+        else
+            spdlog::debug("auth: JWKS fetched from {}: {} keys", uri_, key_count);
         for (auto& w : waiters) w(answer);
     }
 

@@ -21,6 +21,7 @@ import {
   startAS,
   startServer,
 } from './auth-helpers.mjs';
+import { recordSecret } from './helpers.mjs';
 
 /** An in-memory OAuthClientProvider for a pre-registered public client (PKCE). */
 class AppProvider {
@@ -40,6 +41,8 @@ class AppProvider {
     return this._tokens;
   }
   saveTokens(tokens) {
+    recordSecret(tokens.access_token);
+    recordSecret(tokens.refresh_token);
     this._tokens = tokens;
   }
   redirectToAuthorization(url) {

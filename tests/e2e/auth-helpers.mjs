@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-import { binary, waitFor } from './helpers.mjs';
+import { binary, recordSecret, serverLogSink, waitFor } from './helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -77,7 +77,11 @@ export async function startServer({ issuer, jwksUri, port, extraEnv = {}, extraA
     { env, stdio: ['ignore', 'ignore', 'pipe'], cwd: here },
   );
   let log = '';
-  child.stderr.on('data', (c) => (log += c));
+  const sink = serverLogSink('warden-quickstart');
+  child.stderr.on('data', (c) => {
+    log += c;
+    sink(c);
+  });
   await waitFor(() => log.includes('serving MCP at') || child.exitCode !== null, 5000, 'server start');
   if (child.exitCode !== null) throw new Error(`server exited: ${log}`);
   return { url, port, log: () => log, stop: () => stopChild(child), child };
@@ -95,6 +99,7 @@ export async function clientCredentialsToken(issuer, { client = MACHINE, scope =
   });
   const body = await res.json();
   if (!res.ok) throw new Error(`token request failed: ${JSON.stringify(body)}`);
+  recordSecret(body.access_token);
   return body.access_token;
 }
 
@@ -142,6 +147,7 @@ export async function loginAndConsent(authorizationUrl, login = 'alice') {
     if (url.startsWith(APP.redirect)) {
       const u = new URL(url);
       if (u.searchParams.get('error')) throw new Error(`AS error: ${u.search}`);
+      recordSecret(u.searchParams.get('code'));
       return u.searchParams.get('code');
     }
     const res = await send(url);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import http from 'node:http';
 import { createServer } from 'node:net';
+import fs from 'node:fs';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -15,6 +16,29 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const binDir = path.resolve(repoRoot, process.env.WARDEN_BIN_DIR ?? 'build/bin');
+
+/**
+ * Where a server's stderr goes besides the test's own buffer: with WARDEN_E2E_LOG_DIR set,
+ * a file per server process there (scripts/test-log-leak.sh greps them). Returns a chunk sink.
+ */
+let logSeq = 0;
+export function serverLogSink(name) {
+  const dir = process.env.WARDEN_E2E_LOG_DIR;
+  if (!dir) return () => {};
+  const file = path.join(dir, `${process.pid}-${++logSeq}-${name}.log`);
+  return (chunk) => fs.appendFileSync(file, chunk);
+}
+
+/** Notes a credential a test used (token, code, secret) in WARDEN_E2E_SECRETS_FILE, if set. */
+export function recordSecret(value) {
+  const file = process.env.WARDEN_E2E_SECRETS_FILE;
+  if (file && value) fs.appendFileSync(file, `${value}\n`);
+}
+
+/** Variables every server under test inherits, even over stdio (the SDK passes few). */
+function passedEnv() {
+  return process.env.WARDEN_LOG_LEVEL ? { WARDEN_LOG_LEVEL: process.env.WARDEN_LOG_LEVEL } : {};
+}
 
 /** The first eight bytes of every PNG file. */
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -68,12 +92,14 @@ export async function connect(binaryName, { capabilities = {}, env = {}, setup }
   const inner = new StdioClientTransport({
     command: binary(binaryName),
     args: [],
-    env: { WARDEN_EVERYTHING_WATCH_MS: '0', ...env },
+    env: { WARDEN_EVERYTHING_WATCH_MS: '0', ...passedEnv(), ...env },
     stderr: 'pipe',
   });
   let stderr = '';
+  const sink = serverLogSink(binaryName);
   inner.stderr?.on('data', (chunk) => {
     stderr += chunk;
+    sink(chunk);
   });
   const transport = new RecordingTransport(inner);
   const client = new Client({ name: 'warden-e2e', version: '1.0.0' }, { capabilities });
@@ -125,8 +151,10 @@ export class RawServer {
     this.messages = [];
     this.rawLines = [];
     this.stderr = '';
+    const sink = serverLogSink(binaryName);
     this.child.stderr.on('data', (chunk) => {
       this.stderr += chunk;
+      sink(chunk);
     });
     createInterface({ input: this.child.stdout }).on('line', (line) => {
       this.rawLines.push(line);
@@ -198,8 +226,10 @@ export async function startHttpServer(binaryName = 'warden-everything', { args =
     { env: { ...process.env, WARDEN_EVERYTHING_WATCH_MS: '0', ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
+  const sink = serverLogSink(binaryName);
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
+    sink(chunk);
   });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const kill = async () => {

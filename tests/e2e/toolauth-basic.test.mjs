@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { binary, connect, freePort, waitFor } from './helpers.mjs';
+import { binary, connect, freePort, recordSecret, serverLogSink, waitFor } from './helpers.mjs';
 
 describe('toolauth over stdio', () => {
   let peer;
@@ -78,6 +78,7 @@ describe('toolauth over stdio', () => {
     assert.equal(forged.status, 400);
     assert.equal(forged.headers.get('cache-control'), 'no-store');
     const state = authorizationUrl.searchParams.get('state');
+    recordSecret(state);
     // The provider says access was denied: the state is used up either way.
     const denied = await fetch(
       `http://127.0.0.1:${port}/oauth/callback?state=${state}&error=access_denied`,
@@ -98,7 +99,11 @@ describe('toolauth over HTTP without server-level auth', () => {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    server.stderr.on('data', (c) => (stderr += c));
+    const sink = serverLogSink('warden-quickstart');
+    server.stderr.on('data', (c) => {
+      stderr += c;
+      sink(c);
+    });
     await waitFor(() => stderr.includes('serving MCP'), 5000, 'server start');
     client = new Client({ name: 'warden-e2e', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
