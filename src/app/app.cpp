@@ -155,6 +155,9 @@ int App::run(int argc, char** argv) {
         ->capture_default_str();
     cli.add_flag("--stateless", http.stateless, "HTTP without sessions");
     cli.add_flag("--json-response", http.json_response, "HTTP: answer with JSON, never SSE");
+    cli.add_option("--io-threads", http.io_threads,
+                   "HTTP: I/O threads (0: one per core, at most 4)")
+        ->capture_default_str();
     cli.add_option("--allowed-host", http.allowed_hosts, "HTTP: accepted Host header (repeat)");
     cli.add_option("--allowed-origin", http.allowed_origins,
                    "HTTP: accepted Origin header (repeat)");
