@@ -158,6 +158,10 @@ int App::run(int argc, char** argv) {
     cli.add_option("--io-threads", http.io_threads,
                    "HTTP: I/O threads (0: one per core, at most 4)")
         ->capture_default_str();
+    std::size_t workers = core_->options().worker_threads;
+    cli.add_option("--workers", workers, "threads that run tool, resource and prompt handlers")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     cli.add_option("--allowed-host", http.allowed_hosts, "HTTP: accepted Host header (repeat)");
     cli.add_option("--allowed-origin", http.allowed_origins,
                    "HTTP: accepted Origin header (repeat)");
@@ -188,6 +192,7 @@ int App::run(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return cli.exit(e);
     }
+    if (workers != core_->options().worker_threads) core_->set_worker_threads(workers);
     options.transport =
         transport == "http" ? RunOptions::Transport::http : RunOptions::Transport::stdio;
     return serve(options);
