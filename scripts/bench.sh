@@ -202,6 +202,9 @@ stop_server
 start_warden on --stateless --json-response --io-threads 1
 for c in 1 32; do load warden "stateless, 1 I/O thread" ES256 "$c" "$wport" "$es256"; done
 stop_server
+start_warden on --stateless --json-response --io-threads 1 --workers 1
+for c in 1 32; do load warden "stateless, 1 I/O, 1 worker" ES256 "$c" "$wport" "$es256"; done
+stop_server
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "== memory: idle, then 10,000 idle sessions (stateful, ES256)"
@@ -235,7 +238,8 @@ if [ -z "${SKIP_PROFILE:-}" ]; then
         echo "  perf unavailable; see docs/performance.md for the callgrind recipe"
     fi
     stop_server
-    sed -n 1,25p "$out/profile.txt" 2>/dev/null | sed 's/^/  /' || true
+    sed -i 's/ *- *- *$//; s/ *$//' "$out/profile.txt" "$out/profile-dso.txt" 2>/dev/null || true
+    sed -n 1,25p "$out/profile.txt" 2>/dev/null | cut -c1-150 | sed 's/^/  /' || true
 fi
 
 echo "== table (started $started; load average before $load_before, after $load_after)"
