@@ -61,7 +61,7 @@ what = {
     "BM_SessionToolsCall": "tools/call text -> Session -> worker pool -> serialized response",
 }
 for n, w in what.items():
-    b = bench.get(n)
+    b = bench.get(n) or bench.get(n + "/real_time")
     if not b:
         continue
     ns = 1e9 / b["items_per_second"]

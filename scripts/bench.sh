@@ -263,9 +263,11 @@ set xtics rotate by -30
 set grid ytics
 set key top left
 set logscale y
+set yrange [100:*]
 set ylabel "requests/s (log)"
 set title "throughput (higher is better)"
 plot "$tmp/chart.dat" using 2:xtic(1) title "Warden" lc rgb "#2b6cb0", '' using 3 title "TypeScript SDK" lc rgb "#c05621"
+set autoscale y
 set ylabel "p99 latency, ms (log)"
 set title "p99 latency (lower is better)"
 plot "$tmp/chart.dat" using 4:xtic(1) title "Warden" lc rgb "#2b6cb0", '' using 5 title "TypeScript SDK" lc rgb "#c05621"
