@@ -86,4 +86,16 @@ void BM_ValidateWithoutTokenCache(benchmark::State& state) {
 }
 BENCHMARK(BM_ValidateWithoutTokenCache);
 
+// What every 401/403 answer formats (RFC 6750 section 3).
+void BM_FormatChallenge(benchmark::State& state) {
+    const auth::Challenge c{
+        .resource_metadata = "https://mcp.example/.well-known/oauth-protected-resource/mcp",
+        .scopes = {"mcp:tools"},
+        .error = "invalid_token",
+        .error_description = "the token has expired"};
+    for (auto _ : state) benchmark::DoNotOptimize(auth::format_challenge(c));
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FormatChallenge);
+
 }  // namespace

@@ -23,6 +23,13 @@ int App::run(int argc, char** argv) {
         ->capture_default_str();
     cli.add_flag("--stateless", http.stateless, "HTTP without sessions");
     cli.add_flag("--json-response", http.json_response, "HTTP: answer with JSON, never SSE");
+    cli.add_option("--io-threads", http.io_threads,
+                   "HTTP: I/O threads (0: one per core, at most 4)")
+        ->capture_default_str();
+    std::size_t workers = core_->options().worker_threads;
+    cli.add_option("--workers", workers, "threads that run tool, resource and prompt handlers")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     cli.add_option("--allowed-host", http.allowed_hosts, "HTTP: accepted Host header (repeat)");
     cli.add_option("--allowed-origin", http.allowed_origins,
                    "HTTP: accepted Origin header (repeat)");
@@ -54,6 +61,7 @@ int App::run(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return cli.exit(e);
     }
+    if (workers != core_->options().worker_threads) core_->set_worker_threads(workers);
     options.transport =
         transport == "http" ? RunOptions::Transport::http : RunOptions::Transport::stdio;
     return serve(options);

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 namespace warden::server {
 
@@ -35,6 +36,13 @@ ServerCore::ServerCore(ServerInfo info, ServerOptions options)
 
 ServerCore::~ServerCore() {
     shutdown();
+}
+
+void ServerCore::set_worker_threads(std::size_t threads) {
+    threads = std::max<std::size_t>(1, threads);
+    auto old = std::exchange(pool_, std::make_unique<boost::asio::thread_pool>(threads));
+    old->join();
+    options_.worker_threads = threads;
 }
 
 void ServerCore::post(std::function<void()> job) {

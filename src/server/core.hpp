@@ -44,6 +44,10 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     const ServerOptions& options() const { return options_; }
     Registry& registry() { return registry_; }
 
+    /// Replaces the worker pool with one of `threads` threads (at least one). Call before
+    /// serving: not synchronized with post(); jobs already posted finish first.
+    void set_worker_threads(std::size_t threads);
+
     /// Runs `job` on the worker pool (never on the caller's thread).
     void post(std::function<void()> job);
 

@@ -54,6 +54,17 @@ std::chrono::steady_clock::time_point HttpSession::last_used() const {
 
 void HttpSession::remember(const std::shared_ptr<Stream>& stream, std::size_t limit) {
     std::lock_guard lock(mutex_);
+    // Streams kept only serve resumption (Last-Event-ID). One that answered with a JSON body
+    // gave the client no event id, so keeping it would only hold its body: the initialize
+    // result in every idle session, and the last 64 results in a busy one.
+    std::erase_if(stream_order_, [&](const std::string& id) {
+        auto s = streams_.find(id);
+        if (s == streams_.end()) return true;
+        if (!s->second->answered_with_json() || s->second->attached()) return false;
+        streams_.erase(s);
+        return true;
+    });
+    if (stream->answered_with_json() && !stream->attached()) return;
     streams_[stream->id()] = stream;
     stream_order_.push_back(stream->id());
     // Forget the oldest streams that nobody reads; unfinished ones are kept while they run.

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace warden::transport::http {
 
@@ -48,7 +49,7 @@ class HttpSession {
     mutable std::mutex mutex_;
     std::chrono::steady_clock::time_point last_used_;
     std::map<std::string, std::shared_ptr<Stream>> streams_;
-    std::deque<std::string> stream_order_;
+    std::vector<std::string> stream_order_;  // oldest first; a deque would cost 512 bytes empty
     std::shared_ptr<Stream> standalone_;
 };
 

@@ -135,6 +135,11 @@ bool Stream::finished() const {
     return finished_;
 }
 
+bool Stream::answered_with_json() const {
+    std::lock_guard lock(mutex_);
+    return finished_ && mode_ == Mode::json;
+}
+
 bool Stream::attached() const {
     std::lock_guard lock(mutex_);
     return writer_ != 0;

@@ -80,6 +80,9 @@ class Stream : public server::Exchange {
     std::string event_id(std::uint64_t seq) const;
     std::uint64_t retry_ms() const { return settings_.retry_ms; }
     bool finished() const;
+    /// True once the stream answered with one JSON body: it handed out no event id, so no
+    /// client can resume it.
+    bool answered_with_json() const;
     bool attached() const;
 
   private:

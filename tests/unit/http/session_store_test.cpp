@@ -163,12 +163,32 @@ TEST_F(SessionStoreTest, RememberForgetsOldFinishedStreams) {
     for (int i = 0; i < 4; ++i) {
         auto done = std::make_shared<warden::transport::http::Stream>("d" + std::to_string(i),
                                                                       StreamSettings{}, false);
+        done->send({{"jsonrpc", "2.0"}, {"method", "notifications/progress"}});  // now SSE
         done->complete(nullptr);
         s->remember(done, 2);
     }
     EXPECT_TRUE(s->find_stream("run")) << "a running stream is kept";
     EXPECT_FALSE(s->find_stream("d0"));
     EXPECT_TRUE(s->find_stream("d3"));
+}
+
+TEST_F(SessionStoreTest, StreamsAnsweredWithJsonAreNotKept) {
+    SessionStore store(10);
+    auto s = store.create(*core, nullptr);
+    auto answered =
+        std::make_shared<warden::transport::http::Stream>("json", StreamSettings{}, false);
+    answered->complete(boost::json::object{{"jsonrpc", "2.0"}, {"id", 1}, {"result", {}}});
+    s->remember(answered);
+    EXPECT_FALSE(s->find_stream("json")) << "no event id was handed out: nothing to resume";
+
+    auto later =
+        std::make_shared<warden::transport::http::Stream>("later", StreamSettings{}, false);
+    s->remember(later);  // still running: kept
+    later->complete(boost::json::object{{"jsonrpc", "2.0"}, {"id", 2}, {"result", {}}});
+    EXPECT_TRUE(s->find_stream("later"));
+    s->remember(std::make_shared<warden::transport::http::Stream>("next", StreamSettings{}, false));
+    EXPECT_FALSE(s->find_stream("later")) << "forgotten once it answered with JSON";
+    EXPECT_TRUE(s->find_stream("next"));
 }
 
 TEST_F(SessionStoreTest, CloseAllEmptiesTheStore) {

@@ -1,0 +1,45 @@
+-- wrk script: POST tools/call echo to /mcp, with `Authorization: Bearer $TOKEN` when TOKEN is
+-- set and `Mcp-Session-Id: $SESSION` when SESSION is set. Counts non-200 answers and 200
+-- answers whose body lacks the echoed text; done() prints one machine-readable RESULT line.
+local text = "hello from wrk 0123456789"
+wrk.method = "POST"
+wrk.body = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"'
+    .. text .. '"}}}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json, text/event-stream"
+wrk.headers["MCP-Protocol-Version"] = "2025-11-25"
+local token = os.getenv("TOKEN")
+if token and token ~= "" then wrk.headers["Authorization"] = "Bearer " .. token end
+local session = os.getenv("SESSION")
+if session and session ~= "" then wrk.headers["Mcp-Session-Id"] = session end
+
+local threads = {}
+function setup(thread)
+    table.insert(threads, thread)
+end
+
+function init(args)
+    non200 = 0
+    badbody = 0
+end
+
+function response(status, headers, body)
+    if status ~= 200 then
+        non200 = non200 + 1
+    elseif not string.find(body, text, 1, true) then
+        badbody = badbody + 1
+    end
+end
+
+function done(summary, latency, requests)
+    local n, b = 0, 0
+    for _, t in ipairs(threads) do
+        n = n + t:get("non200")
+        b = b + t:get("badbody")
+    end
+    local e = summary.errors
+    local sock = e.connect + e.read + e.write + e.timeout
+    io.write(string.format("RESULT requests=%d seconds=%.3f rps=%.1f p50_us=%d p99_us=%d non200=%d badbody=%d socket_errors=%d\n",
+        summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+        latency:percentile(50), latency:percentile(99), n, b, sock))
+end
