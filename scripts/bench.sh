@@ -26,6 +26,8 @@ if [ -z "${NO_BUILD:-}" ]; then
     command -v nginx >/dev/null || missing+=(nginx-light)
     command -v wrk >/dev/null || missing+=(wrk)
     command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+    command -v python3 >/dev/null || missing+=(python3)
+    command -v perf >/dev/null || missing+=(linux-perf)
     if ((${#missing[@]})); then
         echo "bench: installing ${missing[*]}"
         sudo_cmd=()
