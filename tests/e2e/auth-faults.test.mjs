@@ -105,6 +105,9 @@ describe('key rotation while clients are active', { timeout: 120000 }, () => {
         MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: entryFor(jwks),
         MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN: '1',
       },
+      // Every call is an initialize: without sessions a fast machine never meets the
+      // session cap, which is not what this test is about.
+      extraArgs: ['--stateless'],
     });
     let signing = first;
     const tally = { ok: 0, failed: [] };

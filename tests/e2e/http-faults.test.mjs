@@ -220,7 +220,10 @@ describe('HTTP misbehaving clients: bounded memory, others unaffected', { timeou
     const end = rssKiB(server.child.pid);
     console.log(`misbehaving clients: 100 x 8 kinds (after 20 to warm up); RSS start ${start} KiB, peak ${peak} KiB, end ${end} KiB; ${good} good pings`);
     assert.ok(good > 0);
-    assert.ok(end - start < 32 * 1024, `RSS grew from ${start} KiB to ${end} KiB`);
+    // Under AddressSanitizer freed memory sits in its quarantine (up to 256 MB) on purpose,
+    // so RSS says nothing about leaks there; LeakSanitizer checks those at exit instead.
+    if (process.env.WARDEN_SANITIZED !== '1')
+      assert.ok(end - start < 32 * 1024, `RSS grew from ${start} KiB to ${end} KiB`);
     assert.equal((await rawRequest(`${server.origin}/healthz`)).status, 200);
   });
 });
