@@ -7,12 +7,17 @@ scripts/setup.sh
 scripts/build.sh default
 
 status=0
+passed=0
+failed=0
 step() {
     echo
     echo "=== $1"
     shift
-    if ! "$@"; then
+    if "$@"; then
+        passed=$((passed + 1))
+    else
         echo "=== FAILED: $*"
+        failed=$((failed + 1))
         status=1
     fi
 }
@@ -25,4 +30,6 @@ fi
 for extra in scripts/test-*.sh; do
     [ -x "$extra" ] && step "$extra" "$extra"
 done
+echo
+echo "steps: $passed passed, $failed failed"
 exit $status
