@@ -34,6 +34,10 @@ struct CallState {
     std::map<std::string, std::string, std::less<>> secrets;
     std::atomic<bool> cancelled{false};
     std::chrono::milliseconds request_timeout{0};
+    /// The session's negotiated version and the client's capabilities, fixed at initialize
+    /// and captured when the request arrives, so handlers read them without locking.
+    std::string protocol_version;
+    std::shared_ptr<const boost::json::object> client_capabilities;
 };
 
 }  // namespace warden::detail

@@ -46,10 +46,7 @@ const std::string& Context::session_id() const {
 }
 
 const std::string& Context::protocol_version() const {
-    // Cached per call: the session's version does not change after initialize.
-    thread_local std::string version;
-    version = state_->session->protocol_version();
-    return version;
+    return state_->protocol_version;
 }
 
 const Principal* Context::principal() const {
@@ -78,9 +75,7 @@ const std::string* Context::secret(std::string_view name) const {
 }
 
 const json::object& Context::client_capabilities() const {
-    thread_local json::object caps;
-    caps = state_->session->client_capabilities();
-    return caps;
+    return *state_->client_capabilities;
 }
 
 void Context::log(LogLevel level, std::string_view message, std::string_view logger) {
@@ -144,7 +139,7 @@ result<json::object> Context::request(std::string_view method, json::object para
 }
 
 result<json::object> Context::sample(json::object params) {
-    if (!capability(state_->session->client_capabilities(), "sampling"))
+    if (!capability(*state_->client_capabilities, "sampling"))
         return ClientRequestError::capability_missing;
     return request("sampling/createMessage", std::move(params));
 }
@@ -162,8 +157,7 @@ result<ElicitResult> to_elicit_result(result<json::object> answer) {
 }  // namespace
 
 result<ElicitResult> Context::elicit(std::string message, json::object requested_schema) {
-    auto caps = state_->session->client_capabilities();
-    const auto* elicitation = capability(caps, "elicitation");
+    const auto* elicitation = capability(*state_->client_capabilities, "elicitation");
     // 2025-11-25: an empty elicitation object means form mode; a client that lists modes
     // must list "form".
     if (!elicitation ||
@@ -171,17 +165,15 @@ result<ElicitResult> Context::elicit(std::string message, json::object requested
         return ClientRequestError::capability_missing;
     json::object params{{"message", std::move(message)},
                         {"requestedSchema", std::move(requested_schema)}};
-    if (pr::features_of(state_->session->protocol_version()).url_elicitation)
-        params["mode"] = "form";
+    if (pr::features_of(state_->protocol_version).url_elicitation) params["mode"] = "form";
     return to_elicit_result(request("elicitation/create", std::move(params)));
 }
 
 result<ElicitResult> Context::elicit_url(std::string message, std::string url,
                                          std::string elicitation_id) {
-    auto caps = state_->session->client_capabilities();
-    const auto* elicitation = capability(caps, "elicitation");
+    const auto* elicitation = capability(*state_->client_capabilities, "elicitation");
     if (!elicitation || !elicitation->contains("url") ||
-        !pr::features_of(state_->session->protocol_version()).url_elicitation)
+        !pr::features_of(state_->protocol_version).url_elicitation)
         return ClientRequestError::capability_missing;
     return to_elicit_result(
         request("elicitation/create", json::object{{"mode", "url"},
@@ -191,7 +183,7 @@ result<ElicitResult> Context::elicit_url(std::string message, std::string url,
 }
 
 result<json::array> Context::list_roots() {
-    if (!capability(state_->session->client_capabilities(), "roots"))
+    if (!capability(*state_->client_capabilities, "roots"))
         return ClientRequestError::capability_missing;
     auto answer = request("roots/list", {});
     if (!answer) return answer.error();

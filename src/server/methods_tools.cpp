@@ -37,7 +37,7 @@ MethodResult call_tool(ServerCore& core, const std::shared_ptr<detail::CallState
     if (!tool)
         return RpcError{pr::error_code::invalid_params,
                         "Unknown tool: " + std::string(name->get_string())};
-    auto features = pr::features_of(call->session->protocol_version());
+    auto features = pr::features_of(call->protocol_version);
 
     // SEP-1303: argument problems are tool errors the model can read and correct, not
     // protocol errors.

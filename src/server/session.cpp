@@ -182,6 +182,8 @@ void Session::handle_request(const pr::Classified& c, const std::shared_ptr<Exch
     call->request_id = *c.id;
     call->principal = principal;
     call->transport = exchange->transport();
+    call->protocol_version = protocol_version();
+    call->client_capabilities = client_capabilities();
     if (core) {
         call->user_id = principal ? principal->user_id : core->local_user_id();
         call->request_timeout = core->options().client_request_timeout;
@@ -290,7 +292,7 @@ MethodResult Session::initialize(const json::object& params) {
         initialize_seen_ = true;
         version_ = version;
         if (const auto* caps = params.if_contains("capabilities"); caps && caps->is_object())
-            client_capabilities_ = caps->get_object();
+            client_capabilities_ = std::make_shared<const json::object>(caps->get_object());
         if (const auto* info = params.if_contains("clientInfo"); info && info->is_object())
             client_info_ = info->get_object();
     }
@@ -394,7 +396,7 @@ bool Session::initialized() const {
     return initialize_seen_;
 }
 
-json::object Session::client_capabilities() const {
+std::shared_ptr<const json::object> Session::client_capabilities() const {
     std::lock_guard lock(mutex_);
     return client_capabilities_;
 }

@@ -72,7 +72,8 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::string& id() const { return id_; }
     std::string protocol_version() const;
     bool initialized() const;
-    json::object client_capabilities() const;
+    /// Immutable once initialize has been answered; shared, never copied per request.
+    std::shared_ptr<const json::object> client_capabilities() const;
     bool is_subscribed(std::string_view uri) const;
     bool log_enabled(LogLevel level) const;
 
@@ -106,7 +107,8 @@ class Session : public std::enable_shared_from_this<Session> {
     bool closed_ = false;
     bool input_ended_ = false;
     std::string version_;
-    json::object client_capabilities_;
+    std::shared_ptr<const json::object> client_capabilities_ =
+        std::make_shared<const json::object>();
     json::object client_info_;
     LogLevel log_level_ = LogLevel::debug;
     std::set<std::string, std::less<>> subscriptions_;
