@@ -6,7 +6,9 @@
 #include "transport/http/server_state.hpp"
 
 #include <spdlog/spdlog.h>
+
 #include <boost/json/serialize.hpp>
+#include <variant>
 
 namespace warden::transport::http {
 
@@ -82,6 +84,28 @@ std::optional<Response> check_tool_scopes(HttpServer::Impl& server, const Reques
     return std::nullopt;
 }
 
+// The session a GET/POST/DELETE names, or the answer to send instead: 400 without the
+// header, 404 for an unknown session or another principal's (reported alike, so ids
+// cannot be probed). A found session counts as used.
+std::variant<std::shared_ptr<HttpSession>, Response> find_session(HttpServer::Impl& server,
+                                                                  const Request& req,
+                                                                  const Principal* principal) {
+    auto id = req[kSessionHeader];
+    if (id.empty()) return bad_request(req, "Bad Request: Mcp-Session-Id header is required");
+    auto http_session = server.sessions.find(std::string(id));
+    if (!http_session || !http_session->bound_to(principal)) return session_not_found(req);
+    http_session->touch();
+    return http_session;
+}
+
+// GET and DELETE concern sessions, which a stateless server does not have.
+Response stateless_not_allowed(const Request& req) {
+    Response res = make_rpc_error(req, 405, pr::error_code::invalid_request,
+                                  "Method Not Allowed: this server is stateless");
+    res.set(bhttp::field::allow, "POST, OPTIONS");
+    return res;
+}
+
 Response stream_head(const Request& req, const std::string& session_id) {
     Response head = make_response(req, 200);
     if (!session_id.empty()) head.set(kSessionHeader, session_id);
@@ -149,16 +173,10 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
         }
         session = http_session->session();
     } else {
-        auto id = req[kSessionHeader];
-        if (id.empty())
-            co_return co_await write_response(
-                conn, bad_request(req, "Bad Request: Mcp-Session-Id header is required"),
-                kWriteTimeout);
-        http_session = server.sessions.find(std::string(id));
-        // Another principal's session is reported exactly like an unknown one.
-        if (!http_session || !http_session->bound_to(principal.get()))
-            co_return co_await write_response(conn, session_not_found(req), kWriteTimeout);
-        http_session->touch();
+        auto found = find_session(server, req, principal.get());
+        if (auto* answer = std::get_if<Response>(&found))
+            co_return co_await write_response(conn, std::move(*answer), kWriteTimeout);
+        http_session = std::get<std::shared_ptr<HttpSession>>(std::move(found));
         session = http_session->session();
     }
 
@@ -190,27 +208,18 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
 
 net::awaitable<bool> handle_get(HttpServer::Impl& server, Connection& conn, Request& req,
                                 const std::shared_ptr<const Principal>& principal) {
-    if (server.options.stateless) {
-        Response res = make_rpc_error(req, 405, pr::error_code::invalid_request,
-                                      "Method Not Allowed: this server is stateless");
-        res.set(bhttp::field::allow, "POST, OPTIONS");
-        co_return co_await write_response(conn, std::move(res), kWriteTimeout);
-    }
+    if (server.options.stateless)
+        co_return co_await write_response(conn, stateless_not_allowed(req), kWriteTimeout);
     if (!accepts(req[bhttp::field::accept], "text/event-stream"))
         co_return co_await write_response(
             conn,
             make_rpc_error(req, 406, pr::error_code::invalid_request,
                            "Not Acceptable: Accept must include text/event-stream"),
             kWriteTimeout);
-    auto id = req[kSessionHeader];
-    if (id.empty())
-        co_return co_await write_response(
-            conn, bad_request(req, "Bad Request: Mcp-Session-Id header is required"),
-            kWriteTimeout);
-    auto http_session = server.sessions.find(std::string(id));
-    if (!http_session || !http_session->bound_to(principal.get()))
-        co_return co_await write_response(conn, session_not_found(req), kWriteTimeout);
-    http_session->touch();
+    auto found = find_session(server, req, principal.get());
+    if (auto* answer = std::get_if<Response>(&found))
+        co_return co_await write_response(conn, std::move(*answer), kWriteTimeout);
+    auto http_session = std::get<std::shared_ptr<HttpSession>>(std::move(found));
 
     std::shared_ptr<Stream> stream;
     std::uint64_t from = 0;
@@ -245,20 +254,12 @@ net::awaitable<bool> handle_get(HttpServer::Impl& server, Connection& conn, Requ
 
 net::awaitable<bool> handle_delete(HttpServer::Impl& server, Connection& conn, Request& req,
                                    const std::shared_ptr<const Principal>& principal) {
-    if (server.options.stateless) {
-        Response res = make_rpc_error(req, 405, pr::error_code::invalid_request,
-                                      "Method Not Allowed: this server is stateless");
-        res.set(bhttp::field::allow, "POST, OPTIONS");
-        co_return co_await write_response(conn, std::move(res), kWriteTimeout);
-    }
-    auto id = req[kSessionHeader];
-    if (id.empty())
-        co_return co_await write_response(
-            conn, bad_request(req, "Bad Request: Mcp-Session-Id header is required"),
-            kWriteTimeout);
-    auto http_session = server.sessions.find(std::string(id));
-    if (!http_session || !http_session->bound_to(principal.get()))
-        co_return co_await write_response(conn, session_not_found(req), kWriteTimeout);
+    if (server.options.stateless)
+        co_return co_await write_response(conn, stateless_not_allowed(req), kWriteTimeout);
+    auto found = find_session(server, req, principal.get());
+    if (auto* answer = std::get_if<Response>(&found))
+        co_return co_await write_response(conn, std::move(*answer), kWriteTimeout);
+    auto http_session = std::get<std::shared_ptr<HttpSession>>(std::move(found));
     server.sessions.remove(http_session->id());
     co_return co_await write_response(conn, make_response(req, 200), kWriteTimeout);
 }
