@@ -83,14 +83,19 @@ static std::optional<std::string> get_with_bearer(const std::string& url, const 
 }
 
 int main(int argc, char** argv) {
-    warden::App app(
-        {.name = "warden-quickstart",
-         .version = "0.1.0",
-         .title = "Warden quickstart",
-         .instructions = "Tools: echo, convert_temperature, countdown, whoami, admin_ping, "
+    warden::App app({.name = "warden-quickstart",
+                     .version = "0.1.0",
+                     .title = "Warden quickstart",
+                     .instructions =
+                         "Tools: echo, convert_temperature, countdown, whoami, admin_ping, "
                          "weather_key_status, list_my_repos."});
 
-    app.tool("echo", "Echo the given text back", [](const EchoArgs& args) { return args.text; });
+    // A quick handler that never waits can say so: it then runs on the thread that read the
+    // request, without a hand-off to the worker pool (see docs/building-servers.md).
+    app.tool(
+        warden::Tool{
+            .name = "echo", .description = "Echo the given text back", .non_blocking = true},
+        [](const EchoArgs& args) { return args.text; });
 
     app.tool("convert_temperature", "Convert a temperature to celsius or fahrenheit",
              [](const ConvertArgs& args) {

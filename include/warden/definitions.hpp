@@ -41,7 +41,8 @@ struct AuthRequirement {
     std::vector<std::string> scopes{};
 };
 
-/// A tool handler: validated arguments in, result out. Runs on the worker pool.
+/// A tool handler: validated arguments in, result out. Runs on the worker pool, or on the
+/// thread that received the request when the tool is `non_blocking`.
 using ToolHandler = std::function<ToolResult(const json::object& arguments, Context& ctx)>;
 
 /// A tool as the server core stores it.
@@ -61,6 +62,14 @@ struct Tool {
     std::optional<AuthRequirement> requires_auth{};
     /// Names of secrets this tool needs; handed over as `Context::secret(name)`.
     std::vector<std::string> requires_secrets{};
+    /// The handler returns quickly and never waits: no elicitation, sampling or roots, no
+    /// network or disk I/O, no sleeps or locks held by slow code. Such a tool runs on the
+    /// thread that received the request instead of the worker pool, which saves two thread
+    /// hand-offs per call (over HTTP, the I/O thread: a slow handler there delays every
+    /// connection that thread serves). `Context` requests to the client fail with
+    /// `ClientRequestError::would_block`. Cannot be combined with `requires_auth` or
+    /// `requires_secrets` (their guard may refresh tokens over the network).
+    bool non_blocking = false;
     /// Checks arguments before the handler runs; returns an error message or empty.
     std::function<std::string(const json::object& arguments)> validate{};
     ToolHandler handler{};

@@ -22,6 +22,8 @@ enum class ClientRequestError {
     session_closed,
     /// The transport cannot carry server-to-client requests (e.g. stateless HTTP).
     not_deliverable,
+    /// The tool is declared `non_blocking`, so it may not wait for the client.
+    would_block,
 };
 
 /// The "warden.client_request" category.

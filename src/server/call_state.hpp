@@ -33,6 +33,9 @@ struct CallState {
     std::vector<std::string> auth_scopes;
     std::map<std::string, std::string, std::less<>> secrets;
     std::atomic<bool> cancelled{false};
+    /// The handler runs on the thread that received the request (a `non_blocking` tool):
+    /// it must not wait for the client, and nothing can cancel it midway.
+    bool runs_inline = false;
     std::chrono::milliseconds request_timeout{0};
     /// The session's negotiated version and the client's capabilities, fixed at initialize
     /// and captured when the request arrives, so handlers read them without locking.

@@ -110,6 +110,9 @@ void Context::set_request_timeout(std::chrono::milliseconds timeout) {
 }
 
 result<json::object> Context::request(std::string_view method, json::object params) {
+    // Waiting here would hold the thread that reads other clients' messages, including
+    // the answer this call waits for.
+    if (state_->runs_inline) return ClientRequestError::would_block;
     if (!state_->exchange->can_request()) return ClientRequestError::not_deliverable;
     std::string key;
     auto pending =

@@ -23,6 +23,8 @@ class ClientRequestCategory final : public boost::system::error_category {
                 return "the session closed before the client answered";
             case ClientRequestError::not_deliverable:
                 return "this transport cannot carry requests to the client";
+            case ClientRequestError::would_block:
+                return "a non_blocking tool cannot wait for the client";
         }
         return "unknown client request error";
     }

@@ -28,12 +28,22 @@ MethodResult list_tools(ServerCore& core, const Session& session, const json::ob
     return result;
 }
 
+std::shared_ptr<const Tool> called_tool(ServerCore& core, const json::object* params) {
+    const auto* name = params ? params->if_contains("name") : nullptr;
+    if (!name || !name->is_string()) return nullptr;
+    return core.registry().find_tool(name->get_string());
+}
+
 MethodResult call_tool(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
                        const json::object* params) {
+    return call_tool(core, call, params, called_tool(core, params));
+}
+
+MethodResult call_tool(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                       const json::object* params, const std::shared_ptr<const Tool>& tool) {
     const auto* name = params ? params->if_contains("name") : nullptr;
     if (!name || !name->is_string())
         return RpcError{pr::error_code::invalid_params, "Invalid params: name must be a string"};
-    auto tool = core.registry().find_tool(name->get_string());
     if (!tool)
         return RpcError{pr::error_code::invalid_params,
                         "Unknown tool: " + std::string(name->get_string())};

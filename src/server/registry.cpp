@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <stdexcept>
 
 namespace warden::server {
 
@@ -39,6 +40,10 @@ constexpr auto by_template = [](const auto& item) -> std::string_view { return i
 }  // namespace
 
 void Registry::add(Tool tool) {
+    if (tool.non_blocking && (tool.requires_auth || !tool.requires_secrets.empty()))
+        throw std::invalid_argument("tool '" + tool.name +
+                                    "': non_blocking cannot be combined with requires_auth or "
+                                    "requires_secrets (their guard may wait on the network)");
     {
         std::unique_lock lock(mutex_);
         upsert(tools_, std::move(tool), by_name);

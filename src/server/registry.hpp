@@ -19,7 +19,8 @@ class Registry {
   public:
     using ChangeListener = std::function<void(RegistryKind)>;
 
-    /// Adds or replaces (by name / URI). Notifies the listener.
+    /// Adds or replaces (by name / URI). Notifies the listener. Throws
+    /// std::invalid_argument for a `non_blocking` tool that declares requirements.
     void add(Tool tool);
     void add(Resource resource);
     void add(ResourceTemplate resource_template);

@@ -57,6 +57,17 @@ PooledMethod pooled_method(std::string_view method) {
     return nullptr;
 }
 
+// A method that throws answers with an internal error instead of taking the server down.
+template <class F>
+MethodResult guarded(F&& method) {
+    try {
+        return method();
+    } catch (const std::exception& e) {
+        spdlog::error("handler failed: {}", e.what());
+        return RpcError{pr::error_code::internal_error, std::string("Internal error: ") + e.what()};
+    }
+}
+
 }  // namespace
 
 Session::Session(std::weak_ptr<ServerCore> core, std::string id)
@@ -217,23 +228,32 @@ void Session::handle_request(const pr::Classified& c, const std::shared_ptr<Exch
 
     static const json::object kEmpty;
     const json::object* params = c.params;
+    std::shared_ptr<const Tool> tool;
+    if (method == "tools/call") {
+        tool = methods::called_tool(*core, params);
+        if (tool && tool->non_blocking) {
+            // Declared quick and non-waiting: answer on this thread, sparing the two thread
+            // hand-offs of the pool (most of a small call's cost). Not in in_flight_: it is
+            // over before a cancellation could be read.
+            call->runs_inline = true;
+            finish_request(call,
+                           guarded([&] { return methods::call_tool(*core, call, params, tool); }));
+            return;
+        }
+    }
     if (auto pooled = pooled_method(method)) {
         {
             std::lock_guard lock(mutex_);
             in_flight_[pr::id_key(*c.id)] = call;
         }
-        core->post(
-            [this_ = shared_from_this(), core, call, pooled, params = params ? *params : kEmpty] {
-                MethodResult result;
-                try {
-                    result = pooled(*core, call, &params);
-                } catch (const std::exception& e) {
-                    spdlog::error("handler failed: {}", e.what());
-                    result = RpcError{pr::error_code::internal_error,
-                                      std::string("Internal error: ") + e.what()};
-                }
-                this_->finish_request(call, std::move(result));
-            });
+        // The message may not outlive this call (stdio, batches): the job keeps a copy.
+        core->post([this_ = shared_from_this(), core, call, pooled, tool,
+                    params = params ? *params : kEmpty] {
+            this_->finish_request(call, guarded([&] {
+                                      return tool ? methods::call_tool(*core, call, &params, tool)
+                                                  : pooled(*core, call, &params);
+                                  }));
+        });
         return;
     }
 
@@ -260,7 +280,7 @@ void Session::handle_request(const pr::Classified& c, const std::shared_ptr<Exch
 
 void Session::finish_request(const std::shared_ptr<detail::CallState>& call, MethodResult result) {
     bool cancelled = call->cancelled.load();
-    {
+    if (!call->runs_inline) {
         std::lock_guard lock(mutex_);
         in_flight_.erase(pr::id_key(call->request_id));
     }

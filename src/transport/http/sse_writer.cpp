@@ -68,6 +68,20 @@ net::awaitable<bool> write_sse_head(Connection& conn, const Request& request, Re
     co_return !ec;
 }
 
+// The answer of a stream that ended in JSON mode: one body, or 202 when the request was
+// cancelled and has no response.
+net::awaitable<bool> write_json_answer(Connection& conn, const Request& request, Response& head,
+                                       Stream::Pending& pending) {
+    if (pending.no_reply)
+        co_return co_await write_response(conn, make_response(request, 202), kWriteTimeout) &&
+            request.keep_alive();
+    head.result(bhttp::status::ok);
+    head.set(bhttp::field::content_type, "application/json");
+    head.body() = std::move(*pending.json_reply);
+    head.prepare_payload();
+    co_return co_await write_response(conn, std::move(head), kWriteTimeout) && request.keep_alive();
+}
+
 // Detaches the writer from the stream however the delivery ends.
 struct Attachment {
     std::shared_ptr<Stream> stream;
@@ -80,6 +94,11 @@ struct Attachment {
 net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn,
                                     const Request& request, const std::shared_ptr<Stream>& stream,
                                     Response head, std::uint64_t from_seq, bool take_over) {
+    // Answered already (a quick handler ran inline): no writer to attach, nothing to wait for.
+    if (stream->answered_with_json()) {
+        auto pending = stream->take(from_seq);
+        co_return co_await write_json_answer(conn, request, head, pending);
+    }
     auto wake = std::make_shared<net::steady_timer>(conn.stream.get_executor());
     // Set by a wake-up, cleared before each take(); both run on the connection's strand.
     // A wake-up that lands while this coroutine is suspended in a write (not in the wait)
@@ -108,20 +127,8 @@ net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn,
         if (stream->superseded(token)) co_return false;
         *news = false;
         auto pending = stream->take(next);
-        if (pending.mode == Stream::Mode::json) {
-            if (pending.no_reply) {
-                // The request was cancelled: there is no response to give.
-                co_return co_await write_response(conn, make_response(request, 202),
-                                                  kWriteTimeout) &&
-                    request.keep_alive();
-            }
-            head.result(bhttp::status::ok);
-            head.set(bhttp::field::content_type, "application/json");
-            head.body() = std::move(*pending.json_reply);
-            head.prepare_payload();
-            co_return co_await write_response(conn, std::move(head), kWriteTimeout) &&
-                request.keep_alive();
-        }
+        if (pending.mode == Stream::Mode::json)
+            co_return co_await write_json_answer(conn, request, head, pending);
         if (pending.mode == Stream::Mode::sse) {
             if (!head_written) {
                 if (!co_await write_sse_head(conn, request, head)) co_return false;

@@ -72,7 +72,7 @@ Stream::Pending Stream::take(std::uint64_t from_seq) {
     Pending p;
     p.mode = mode_;
     if (mode_ == Mode::json) {
-        p.json_reply = json_reply_;
+        p.json_reply = std::move(json_reply_);  // one writer, one JSON answer
         p.no_reply = no_reply_;
         p.finished = true;
         return p;

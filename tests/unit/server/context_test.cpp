@@ -59,7 +59,9 @@ class Recorder : public warden::server::Exchange {
         std::lock_guard lock(mutex_);
         std::size_t n = 0;
         for (const auto& m : messages_)
-            if (const auto* v = m.as_object().if_contains("method"); v && v->is_string() && v->get_string() == method) ++n;
+            if (const auto* v = m.as_object().if_contains("method");
+                v && v->is_string() && v->get_string() == method)
+                ++n;
         return n;
     }
 
@@ -305,3 +307,91 @@ TEST_F(ContextTest, AThrowingHandlerIsAnErrorResultAndTheServerGoesOn) {
 }
 
 }  // namespace
+
+// A non_blocking tool is answered on the thread that handed in the request: the exchange
+// is complete when handle() returns, and the handler saw the caller's thread.
+TEST_F(ContextTest, NonBlockingToolRunsOnTheCallingThread) {
+    std::thread::id ran_on;
+    warden::Tool tool;
+    tool.name = "quick";
+    tool.non_blocking = true;
+    tool.handler = [&](const json::object&, Context& ctx) {
+        ran_on = std::this_thread::get_id();
+        ctx.info("logged inline");
+        return ToolResult::text("fast");
+    };
+    core_->registry().add(tool);
+    auto s = session();
+    auto r = std::make_shared<Recorder>();
+    s->handle_text(R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"quick"}})",
+                   r);
+    EXPECT_EQ(ran_on, std::this_thread::get_id());
+    EXPECT_EQ(r->count("notifications/message"), 1u);
+    auto result = r->wait_complete();
+    EXPECT_EQ(result.at("id"), 4);
+    EXPECT_EQ(result.at("result").at("content").at(0).at("text"), "fast");
+}
+
+TEST_F(ContextTest, AnOrdinaryToolRunsOnTheWorkerPool) {
+    std::thread::id ran_on;
+    warden::Tool tool;
+    tool.name = "pooled";
+    tool.handler = [&](const json::object&, Context&) {
+        ran_on = std::this_thread::get_id();
+        return ToolResult::text("ok");
+    };
+    core_->registry().add(tool);
+    auto s = session();
+    auto r = std::make_shared<Recorder>();
+    call(*s, r, "pooled");
+    EXPECT_NE(ran_on, std::this_thread::get_id());
+}
+
+// Waiting for the client on the thread that reads the client's messages could never end:
+// a non_blocking tool is refused at once, and nothing is sent to the client.
+TEST_F(ContextTest, NonBlockingToolCannotWaitForTheClient) {
+    warden::Tool tool;
+    tool.name = "asks";
+    tool.non_blocking = true;
+    tool.handler = [](const json::object&, Context& ctx) {
+        auto roots = ctx.list_roots();
+        return roots ? ToolResult::text("asked") : ToolResult::error(roots.error().message());
+    };
+    core_->registry().add(tool);
+    auto s = session(R"({"roots":{}})");
+    auto r = std::make_shared<Recorder>();
+    auto result = call(*s, r, "asks");
+    EXPECT_EQ(result.at("result").at("isError"), true);
+    EXPECT_EQ(result.at("result").at("content").at(0).at("text"),
+              "a non_blocking tool cannot wait for the client");
+    EXPECT_EQ(r->count("roots/list"), 0u);
+}
+
+TEST_F(ContextTest, NonBlockingToolThatThrowsBecomesAToolError) {
+    warden::Tool tool;
+    tool.name = "boom";
+    tool.non_blocking = true;
+    tool.handler = [](const json::object&, Context&) -> ToolResult {
+        throw std::runtime_error("kaput");
+    };
+    core_->registry().add(tool);
+    auto s = session();
+    auto r = std::make_shared<Recorder>();
+    auto result = call(*s, r, "boom");
+    EXPECT_EQ(result.at("result").at("isError"), true);
+    EXPECT_EQ(result.at("result").at("content").at(0).at("text"), "Tool 'boom' failed: kaput");
+}
+
+TEST_F(ContextTest, NonBlockingCannotBeCombinedWithRequirements) {
+    warden::Tool with_secret;
+    with_secret.name = "s";
+    with_secret.non_blocking = true;
+    with_secret.requires_secrets = {"API_KEY"};
+    with_secret.handler = [](const json::object&, Context&) { return ToolResult::text("x"); };
+    EXPECT_THROW(core_->registry().add(with_secret), std::invalid_argument);
+    warden::Tool with_auth = with_secret;
+    with_auth.requires_secrets.clear();
+    with_auth.requires_auth = warden::AuthRequirement{.provider = "github", .scopes = {}};
+    EXPECT_THROW(core_->registry().add(with_auth), std::invalid_argument);
+    EXPECT_EQ(core_->registry().find_tool("s"), nullptr);
+}
