@@ -2,29 +2,36 @@
 #include <warden/auth/http.hpp>
 
 #include <algorithm>
-#include <cctype>
+#include <array>
 
 namespace warden::auth {
 namespace {
 
+constexpr char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// ASCII only: header tokens are not locale text (and <cctype> calls the locale per char).
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
+               return ascii_lower(x) == ascii_lower(y);
            });
 }
 
 // b64token (RFC 6750 section 2.1): ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/",
-// then "=" padding only at the end.
+// then "=" padding only at the end. A table: this runs on every authenticated request.
+constexpr auto kB64TokenChars = [] {
+    std::array<bool, 256> table{};
+    for (int c = 'a'; c <= 'z'; ++c) table[static_cast<std::size_t>(c)] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) table[static_cast<std::size_t>(c)] = true;
+    for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = true;
+    for (unsigned char c : std::string_view("-._~+/")) table[c] = true;
+    return table;
+}();
+
 bool is_b64token(std::string_view t) {
-    if (t.empty()) return false;
     std::size_t i = 0;
-    for (; i < t.size(); ++i) {
-        const auto c = static_cast<unsigned char>(t[i]);
-        if (!(std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' ||
-              c == '/'))
-            break;
-    }
+    while (i < t.size() && kB64TokenChars[static_cast<unsigned char>(t[i])]) ++i;
     if (i == 0) return false;
     for (; i < t.size(); ++i)
         if (t[i] != '=') return false;

@@ -1,7 +1,8 @@
 #include "transport/http/media_type.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <algorithm>
-#include <cctype>
 #include <string>
 
 namespace warden::transport::http {
@@ -14,12 +15,8 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
+// Beast's: ASCII-only, no per-character locale calls (runs on every request).
+using boost::beast::iequals;
 
 // A media range's quality is 0 only when it says q=0 (or 0.0, 0.00, 0.000).
 bool zero_quality(std::string_view params) {

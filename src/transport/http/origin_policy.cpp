@@ -1,18 +1,15 @@
 #include "transport/http/origin_policy.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <algorithm>
-#include <cctype>
 
 namespace warden::transport::http {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
+// Beast's: ASCII-only, no per-character locale calls (runs on every request).
+using boost::beast::iequals;
 
 bool is_loopback_name(std::string_view name) {
     return iequals(name, "localhost") || name == "127.0.0.1" || name == "[::1]";

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -36,6 +40,48 @@ TEST(SessionRandomHex, LengthAndAlphabet) {
     auto h = random_hex(16);
     EXPECT_EQ(h.size(), 32u);
     EXPECT_TRUE(is_lower_hex(h));
+}
+
+// Ids come from a per-thread pool of getrandom() bytes: sizes that straddle a refill, and
+// ids drawn on several threads at once, never repeat.
+TEST(SessionRandomHex, UniqueAcrossRefillsAndThreads) {
+    std::set<std::string> ids;
+    std::mutex mutex;
+    auto draw = [&] {
+        for (int i = 0; i < 2000; ++i) {
+            auto id = random_hex(static_cast<std::size_t>(7 + i % 13));
+            std::lock_guard lock(mutex);
+            EXPECT_TRUE(ids.insert(id).second) << id;
+        }
+    };
+    std::thread a(draw), b(draw);
+    draw();
+    a.join();
+    b.join();
+    EXPECT_EQ(ids.size(), 6000u);
+}
+
+// A forked child must not hand out the ids its parent is about to hand out from the
+// same (copied) pool.
+TEST(SessionRandomHex, ForkedChildDrawsFreshBytes) {
+    random_hex(8);  // the pool now holds unused bytes the child inherits
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        auto id = random_hex(16);
+        [[maybe_unused]] auto n = ::write(fds[1], id.data(), id.size());
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    const auto mine = random_hex(16);
+    std::string theirs(32, '\0');
+    ASSERT_EQ(::read(fds[0], theirs.data(), theirs.size()), 32);
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    EXPECT_NE(mine, theirs);
 }
 
 TEST_F(SessionStoreTest, IdsAre32HexCharsAndUnique) {
