@@ -1,4 +1,5 @@
 #include "protocol/jsonrpc.hpp"
+#include "transport/http/response_wire.hpp"
 #include "transport/http/server_state.hpp"
 
 #include <boost/beast/http/write.hpp>
@@ -6,6 +7,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 
 namespace warden::transport::http {
 
@@ -51,8 +53,15 @@ Response make_preflight(const Request& request) {
 net::awaitable<bool> write_response(Connection& conn, Response response,
                                     std::chrono::milliseconds timeout) {
     conn.stream.expires_after(timeout);
-    auto [ec, n] =
-        co_await bhttp::async_write(conn.stream, response, net::as_tuple(net::use_awaitable));
+    if (response.chunked()) {
+        auto [ec, n] =
+            co_await bhttp::async_write(conn.stream, response, net::as_tuple(net::use_awaitable));
+        co_return !ec;
+    }
+    // One buffer, one write: Beast's serializer walks its buffer views for every write.
+    const std::string wire = serialize_response(response);
+    auto [ec, n] = co_await net::async_write(conn.stream, net::buffer(wire),
+                                             net::as_tuple(net::use_awaitable));
     co_return !ec;
 }
 

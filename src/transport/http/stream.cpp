@@ -19,7 +19,10 @@ void Stream::push_event_locked(std::string data) {
     events_.push_back({next_seq_++, std::move(data)});
     // Bounded memory: the oldest events go first; a client resuming from before them
     // gets what is left.
-    while (events_.size() > settings_.max_events) events_.pop_front();
+    if (events_.size() > settings_.max_events)
+        events_.erase(
+            events_.begin(),
+            events_.begin() + static_cast<std::ptrdiff_t>(events_.size() - settings_.max_events));
 }
 
 void Stream::wake_locked() {

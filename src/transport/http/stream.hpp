@@ -6,7 +6,6 @@
 #include "server/exchange.hpp"
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -97,7 +96,10 @@ class Stream : public server::Exchange {
     Mode mode_ = Mode::undecided;
     std::optional<std::string> json_reply_;
     bool no_reply_ = false;
-    std::deque<SseEvent> events_;
+    // A vector, not a deque: most streams answer with one JSON body and never hold an
+    // event, and an empty std::deque already allocates 576 bytes. Trimming the front
+    // moves at most max_events elements.
+    std::vector<SseEvent> events_;
     std::uint64_t next_seq_ = 0;
     std::uint64_t sent_ = 0;  // events before this seq were written to some reader
     bool finished_ = false;
