@@ -8,7 +8,7 @@ packages=(
     g++ cmake ninja-build ccache pkg-config clang libclang-rt-14-dev
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
     libssl-dev libcurl4-openssl-dev libsqlite3-dev libspdlog-dev libcli11-dev libfmt-dev
-    libgtest-dev libgmock-dev libbenchmark-dev
+    libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev
     nodejs npm curl openssl
 )
 
