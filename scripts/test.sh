@@ -25,6 +25,7 @@ step() {
 step "unit and CLI tests (ctest)" ctest --preset default -j "$(nproc)"
 if ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
     step "end-to-end tests (node:test + @modelcontextprotocol/sdk)" \
+        env WARDEN_E2E_SERVER_ARGS="--io-threads 2" \
         node_modules/.bin/node --test --test-concurrency=1 tests/e2e/*.test.mjs
 fi
 for extra in scripts/test-*.sh; do

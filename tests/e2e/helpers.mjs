@@ -220,9 +220,12 @@ export const POST_ACCEPT = 'application/json, text/event-stream';
  * kill() }. Always call kill() in `after`: it kills the process by its PID if it still runs.
  */
 export async function startHttpServer(binaryName = 'warden-everything', { args = [], env = {} } = {}) {
+  // WARDEN_E2E_SERVER_ARGS (e.g. "--io-threads 1"): the test scripts run the suite once per
+  // I/O threading mode, since one I/O thread and several take different paths (strands).
+  const extra = (process.env.WARDEN_E2E_SERVER_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(
     binary(binaryName),
-    ['--transport', 'http', '--host', '127.0.0.1', '--port', '0', ...args],
+    ['--transport', 'http', '--host', '127.0.0.1', '--port', '0', ...extra, ...args],
     { env: { ...process.env, WARDEN_EVERYTHING_WATCH_MS: '0', ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

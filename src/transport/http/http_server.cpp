@@ -53,7 +53,11 @@ HttpServer::Impl::Impl(std::shared_ptr<server::ServerCore> core_, HttpOptions op
       options(std::move(options_)),
       auth(std::move(auth_)),
       origins(options),
-      sessions(options.max_sessions) {}
+      sessions(options.max_sessions),
+      io_thread_count(options.io_threads != 0
+                          ? options.io_threads
+                          : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4)),
+      ioc(static_cast<int>(io_thread_count)) {}
 
 StreamSettings HttpServer::Impl::stream_settings(const server::Session* session) const {
     StreamSettings s;
@@ -69,9 +73,11 @@ StreamSettings HttpServer::Impl::stream_settings(const server::Session* session)
 net::awaitable<void> HttpServer::Impl::accept_loop() {
     for (;;) {
         // Each connection gets its own strand: its coroutine and the wake-ups posted by
-        // handler threads never run concurrently.
-        auto [ec, socket] = co_await acceptor->async_accept(net::make_strand(ioc),
-                                                            net::as_tuple(net::use_awaitable));
+        // handler threads never run concurrently. One I/O thread serializes them already.
+        const auto executor = io_thread_count == 1 ? net::any_io_executor(ioc.get_executor())
+                                                   : net::any_io_executor(net::make_strand(ioc));
+        auto [ec, socket] =
+            co_await acceptor->async_accept(executor, net::as_tuple(net::use_awaitable));
         if (stopping) co_return;
         if (ec) {
             // Transient errors (EMFILE, ECONNABORTED) must not stop the listener.
@@ -296,10 +302,9 @@ int HttpServer::run(bool handle_signals) {
     net::co_spawn(impl.ioc, impl.accept_loop(), net::detached);
     if (!impl.options.stateless) net::co_spawn(impl.ioc, impl.sweep_loop(), net::detached);
 
-    std::size_t threads = impl.options.io_threads;
-    if (threads == 0) threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
     std::vector<std::thread> pool;
-    for (std::size_t i = 1; i < threads; ++i) pool.emplace_back([&impl] { impl.ioc.run(); });
+    for (std::size_t i = 1; i < impl.io_thread_count; ++i)
+        pool.emplace_back([&impl] { impl.ioc.run(); });
     impl.ioc.run();
     for (auto& t : pool) t.join();
     return 0;
