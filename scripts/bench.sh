@@ -188,6 +188,15 @@ echo "== HTTP load: wrk -t1, ${warmup}s warm-up + ${duration}s per row; load ave
 sweep warden "stateless JSON" start_warden "$wport" --stateless --json-response
 sweep peer "stateless JSON (SDK)" start_peer "$pport"
 
+# The same request path, but the tool runs on the worker pool (echo is non_blocking and
+# runs on the I/O thread): convert_temperature, a typed tool with structured output.
+start_warden on --stateless --json-response
+for c in 1 32; do
+    TOOL=convert_temperature ARGS='{"value":212,"to":"celsius"}' EXPECT='"value":1E2' \
+        load warden "stateless JSON, tool on worker pool" ES256 "$c" "$wport" "$es256"
+done
+stop_server
+
 start_warden on
 session=$(post "$wport" "$init" -H "Authorization: Bearer $es256" | awk -F': ' 'tolower($1)=="mcp-session-id"{print $2}' | tr -d '\r')
 post "$wport" '{"jsonrpc":"2.0","method":"notifications/initialized"}' -H "Authorization: Bearer $es256" \

@@ -1,10 +1,15 @@
--- wrk script: POST tools/call echo to /mcp, with `Authorization: Bearer $TOKEN` when TOKEN is
--- set and `Mcp-Session-Id: $SESSION` when SESSION is set. Counts non-200 answers and 200
--- answers whose body lacks the echoed text; done() prints one machine-readable RESULT line.
+-- wrk script: POST tools/call to /mcp, with `Authorization: Bearer $TOKEN` when TOKEN is
+-- set and `Mcp-Session-Id: $SESSION` when SESSION is set. The call is `echo` with a fixed
+-- text unless TOOL, ARGS (a JSON object) and EXPECT (text the answer must contain) say
+-- otherwise. Counts non-200 answers and 200 answers whose body lacks the expected text;
+-- done() prints one machine-readable RESULT line.
 local text = "hello from wrk 0123456789"
+local tool = os.getenv("TOOL") or "echo"
+local args = os.getenv("ARGS") or ('{"text":"' .. text .. '"}')
+local expect = os.getenv("EXPECT") or text
 wrk.method = "POST"
-wrk.body = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"'
-    .. text .. '"}}}'
+wrk.body = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"' .. tool
+    .. '","arguments":' .. args .. '}}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json, text/event-stream"
 wrk.headers["MCP-Protocol-Version"] = "2025-11-25"
@@ -26,7 +31,7 @@ end
 function response(status, headers, body)
     if status ~= 200 then
         non200 = non200 + 1
-    elseif not string.find(body, text, 1, true) then
+    elseif not string.find(body, expect, 1, true) then
         badbody = badbody + 1
     end
 end
