@@ -58,7 +58,8 @@ what = {
     "BM_JsonParseToolsCall": "JSON parse of a tools/call body",
     "BM_TypedArgs": "typed argument conversion (schema::read into the echo struct)",
     "BM_SchemaCheck": "raw schema checker (check_against_schema) on the same arguments",
-    "BM_SessionToolsCall": "tools/call text -> Session -> worker pool -> serialized response",
+    "BM_SessionToolsCall/0": "tools/call text -> Session -> worker pool -> serialized response",
+    "BM_SessionToolsCall/1": "the same with a non_blocking tool (runs on the calling thread)",
 }
 for n, w in what.items():
     b = bench.get(n) or bench.get(n + "/real_time")

@@ -54,16 +54,18 @@ class InMemoryExchange final : public warden::server::Exchange {
     std::size_t bytes_ = 0;
 };
 
-std::shared_ptr<warden::server::ServerCore> make_core() {
+// `non_blocking`: the echo runs on the calling thread instead of the worker pool.
+std::shared_ptr<warden::server::ServerCore> make_core(bool non_blocking) {
     auto core = std::make_shared<warden::server::ServerCore>(
         warden::ServerInfo{.name = "bench", .version = "1"}, warden::ServerOptions{});
-    core->registry().add(warden::make_tool({.name = "echo", .description = "Echo the text back"},
-                                           [](const EchoArgs& a) { return a.text; }));
+    core->registry().add(warden::make_tool(
+        {.name = "echo", .description = "Echo the text back", .non_blocking = non_blocking},
+        [](const EchoArgs& a) { return a.text; }));
     return core;
 }
 
 void BM_SessionToolsCall(benchmark::State& state) {
-    auto core = make_core();
+    auto core = make_core(state.range(0) != 0);
     auto session = core->create_session({});
     session->assume_initialized("2025-11-25");
     auto exchange = std::make_shared<InMemoryExchange>();
@@ -75,7 +77,8 @@ void BM_SessionToolsCall(benchmark::State& state) {
     session->close();
     core->shutdown();
 }
-BENCHMARK(BM_SessionToolsCall)->UseRealTime();
+// Argument 0: the tool runs on the worker pool; 1: it is non_blocking (runs inline).
+BENCHMARK(BM_SessionToolsCall)->Arg(0)->Arg(1)->UseRealTime();
 
 void BM_JsonParseToolsCall(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(json::parse(kCall));
