@@ -44,8 +44,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     SessionStore sessions;
     /// I/O threads that run `ioc` (options.io_threads, or one per core up to 4).
     const std::size_t io_thread_count;
-    /// Told how many threads will run it: with one, Asio skips the locking and wake-ups
-    /// that only matter between threads, and connections need no strand.
+    /// Told how many threads will run it: with one, Asio keeps work the I/O thread posts
+    /// to itself on a private queue (no lock, no wake-up), and connections need no strand.
     net::io_context ioc;
     std::optional<net::ip::tcp::acceptor> acceptor;
     std::atomic<bool> stopping{false};
