@@ -331,3 +331,88 @@ describe('HTTP status codes (stateless)', { timeout: 120000 }, () => {
     assert.equal(res.status, 202);
   });
 });
+
+// However the bytes of a request arrive, it is read whole and answered once, in order: the
+// body in the headers' packet (parsed from the buffer), the body later (read), several
+// requests in one write (pipelined), a chunked body, a body split mid-way.
+describe('HTTP request framing (stateless)', { timeout: 120000 }, () => {
+  let server;
+
+  before(async () => {
+    server = await startHttpServer('warden-everything', { args: ['--stateless', '--json-response'] });
+  });
+  after(async () => {
+    await server?.kill();
+  });
+
+  // Writes `parts` with `gapMs` between them; resolves with everything read until `count`
+  // HTTP responses have arrived (counted by their status lines).
+  function exchange(parts, count, gapMs = 0) {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(server.port, '127.0.0.1');
+      let data = '';
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`timed out; got: ${data}`));
+      }, 10000);
+      socket.on('data', (chunk) => {
+        data += chunk;
+        if ((data.match(/HTTP\/1\.1 \d{3} /g) ?? []).length >= count && data.endsWith('}')) {
+          clearTimeout(timer);
+          socket.end();
+          resolve(data);
+        }
+      });
+      socket.on('error', reject);
+      socket.on('connect', async () => {
+        for (const part of parts) {
+          socket.write(part);
+          if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+        }
+      });
+    });
+  }
+  function post(body, extra = '') {
+    return (
+      `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\n` +
+      `Accept: ${POST_ACCEPT}\r\nMCP-Protocol-Version: 2025-11-25\r\n${extra}` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+    );
+  }
+  const ping = (id) => JSON.stringify({ jsonrpc: '2.0', id, method: 'ping' });
+  const ids = (data) => [...data.matchAll(/"id":(\d+)/g)].map((m) => Number(m[1]));
+
+  it('headers and body in one packet', async () => {
+    const data = await exchange([post(ping(1))], 1);
+    assert.match(data, /^HTTP\/1\.1 200 /);
+    assert.deepEqual(ids(data), [1]);
+  });
+
+  it('the body after the headers, in two pieces', async () => {
+    const whole = post(ping(2));
+    const cut = whole.indexOf('\r\n\r\n') + 4;
+    const data = await exchange([whole.slice(0, cut), whole.slice(cut, cut + 10), whole.slice(cut + 10)], 1, 50);
+    assert.match(data, /^HTTP\/1\.1 200 /);
+    assert.deepEqual(ids(data), [2]);
+  });
+
+  it('three pipelined requests in one write are answered in order', async () => {
+    const data = await exchange([post(ping(3)) + post(ping(4)) + post(ping(5))], 3);
+    assert.equal((data.match(/HTTP\/1\.1 200 /g) ?? []).length, 3);
+    assert.deepEqual(ids(data), [3, 4, 5]);
+  });
+
+  it('a chunked body in the headers packet', async () => {
+    const body = ping(6);
+    const head =
+      `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\n` +
+      `Accept: ${POST_ACCEPT}\r\nTransfer-Encoding: chunked\r\n\r\n`;
+    const half = Math.floor(body.length / 2);
+    const chunks =
+      `${half.toString(16)}\r\n${body.slice(0, half)}\r\n` +
+      `${(body.length - half).toString(16)}\r\n${body.slice(half)}\r\n0\r\n\r\n`;
+    const data = await exchange([head + chunks], 1);
+    assert.match(data, /^HTTP\/1\.1 200 /);
+    assert.deepEqual(ids(data), [6]);
+  });
+});

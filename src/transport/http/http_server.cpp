@@ -111,6 +111,15 @@ net::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
         // timeout once headers are in.
         auto [ec, n] = co_await bhttp::async_read_header(conn.stream, conn.buffer, parser,
                                                          net::as_tuple(net::use_awaitable));
+        if (!ec && !parser.is_done() && conn.buffer.size() > 0) {
+            // The body usually came in the same packets as the headers: parse what is
+            // buffered before starting another read (an asynchronous read completes
+            // through the scheduler even when it needs no I/O).
+            parser.eager(true);  // as async_read does: the whole body, not one piece
+            const auto used = parser.put(conn.buffer.data(), ec);
+            conn.buffer.consume(used);
+            if (ec == bhttp::error::need_more) ec = {};
+        }
         if (!ec && !parser.is_done()) {
             conn.stream.expires_after(options.read_timeout);
             std::tie(ec, n) = co_await bhttp::async_read(conn.stream, conn.buffer, parser,
