@@ -1,6 +1,6 @@
 // One cached key set per JWKS URI: TTL, kid-miss re-fetch with cooldown and a single
-// fetch in flight, stale-if-error. The fetch completes on the fetcher's thread; callers
-// waiting for it are called back there, outside the lock.
+// fetch in flight, stale-while-revalidate for known keys, stale-if-error. The fetch completes on
+// the fetcher's thread; callers waiting for it are called back there, outside the lock.
 #include <warden/auth/jwks_cache.hpp>
 
 #include <spdlog/spdlog.h>
@@ -51,13 +51,29 @@ class JwksCacheImpl final : public JwksCache, public std::enable_shared_from_thi
             done(std::move(snap));
             return;
         }
+        const bool cooled = !last_attempt_ || now >= *last_attempt_ + settings_.refetch_cooldown;
+        if (kid_known && usable(now)) {
+            // Expired, but the key is known and within max_stale: answer with it now and
+            // refresh in the background (stale-while-revalidate), so requests do not wait
+            // for the AS each time the TTL runs out. A key the AS dropped is gone from the
+            // cache as soon as that fetch lands.
+            const bool refresh = !in_flight_ && cooled;
+            if (refresh) {
+                in_flight_ = true;
+                last_attempt_ = now;
+            }
+            auto snap = snapshot_;
+            lock.unlock();
+            if (refresh) start_fetch();
+            done(std::move(snap));
+            return;
+        }
         // A fetch is needed: join the one in flight, or start one unless the last attempt
         // was too recent (a flood of unknown kids costs one fetch per cooldown).
         if (in_flight_) {
             waiters_.push_back(std::move(done));
             return;
         }
-        const bool cooled = !last_attempt_ || now >= *last_attempt_ + settings_.refetch_cooldown;
         if (!cooled) {
             auto answer = usable(now);
             lock.unlock();

@@ -25,8 +25,9 @@ using KeysCallback = std::function<void(boost::system::result<KeySnapshot>)>;
 
 /// Keys of one JWKS URI. TTL from Cache-Control within the configured bounds; an unknown
 /// `kid` re-fetches at most once per cooldown with one fetch in flight (a flood of random
-/// kids costs one fetch); while the AS is unreachable the last good keys serve up to
-/// `max_stale`. Thread-safe.
+/// kids costs one fetch); once the TTL has run out, a known `kid` is still answered at
+/// once while a background fetch refreshes the set (stale-while-revalidate); while the AS
+/// is unreachable the last good keys serve up to `max_stale`. Thread-safe.
 class JwksCache {
   public:
     virtual ~JwksCache() = default;

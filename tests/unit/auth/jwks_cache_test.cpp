@@ -59,8 +59,8 @@ TEST_F(JwksCacheTest, TtlFromCacheControlWithinBounds) {
     clock->advance(119s);
     EXPECT_TRUE(get("")->called);
     clock->advance(1s);
-    EXPECT_FALSE(get("")->called);  // expired: re-fetch
-    EXPECT_EQ(fetcher->count, 2);
+    EXPECT_TRUE(get("")->called);  // expired: answered with the known keys...
+    EXPECT_EQ(fetcher->count, 2);  // ...while a re-fetch runs
     EXPECT_EQ(ttl_from_cache_control("max-age=5", settings), settings.min_ttl);
     EXPECT_EQ(ttl_from_cache_control("max-age=999999999", settings), settings.max_ttl);
     EXPECT_EQ(ttl_from_cache_control("", settings), std::chrono::seconds(3600));
@@ -92,6 +92,47 @@ TEST_F(JwksCacheTest, KidMissRefetchesOncePerCooldownWithOneFetchInFlight) {
     ASSERT_TRUE(rotated->r);
     EXPECT_FALSE(rotated->r->keys->find("k2").empty());
     EXPECT_EQ(rotated->r->generation, 3u);
+}
+
+// Once the TTL has run out, known keys answer at once and one background fetch refreshes
+// the set; an unknown kid still waits for that fetch; a key the new set drops is gone.
+TEST_F(JwksCacheTest, StaleWhileRevalidateForKnownKeys) {
+    get("");
+    fetcher->complete_ok(testing::jwks_of({&k1}), "max-age=600");
+    clock->advance(601s);
+    auto known = get("k1");
+    ASSERT_TRUE(known->called);
+    ASSERT_TRUE(known->r);
+    EXPECT_EQ(known->r->generation, 1u);
+    EXPECT_EQ(fetcher->count, 2);
+    auto again = get("k1");  // the refresh is in flight: no second fetch
+    EXPECT_TRUE(again->called);
+    EXPECT_EQ(fetcher->count, 2);
+    auto unknown = get("k2");  // not stale-served: waits for the fetch
+    EXPECT_FALSE(unknown->called);
+    fetcher->complete_ok(testing::jwks_of({&k2}), "max-age=600");
+    ASSERT_TRUE(unknown->called && unknown->r);
+    EXPECT_EQ(unknown->r->generation, 2u);
+    EXPECT_FALSE(unknown->r->keys->find("k2").empty());
+    // k1 left the set: within the cooldown the answer is the new set, without k1.
+    auto dropped = get("k1");
+    ASSERT_TRUE(dropped->called && dropped->r);
+    EXPECT_TRUE(dropped->r->keys->find("k1").empty());
+    EXPECT_EQ(fetcher->count, 2);
+}
+
+// Past max_stale nothing is served stale: the caller waits for the fetch.
+TEST_F(JwksCacheTest, NoStaleServingBeyondMaxStale) {
+    settings.max_stale = 1h;
+    make();
+    get("");
+    fetcher->complete_ok(testing::jwks_of({&k1}), "max-age=600");
+    clock->advance(1h + 1s);
+    auto late = get("k1");
+    EXPECT_FALSE(late->called);
+    fetcher->complete_ok(testing::jwks_of({&k1}), "max-age=600");
+    ASSERT_TRUE(late->called && late->r);
+    EXPECT_EQ(late->r->generation, 2u);
 }
 
 TEST_F(JwksCacheTest, StaleIfErrorUpToMaxStale) {
