@@ -40,6 +40,10 @@ int App::run(int argc, char** argv) {
         ->capture_default_str();
     cli.add_option("--max-sessions", http.max_sessions, "HTTP: further initialize gets 503")
         ->capture_default_str();
+    cli.add_option("--max-connections", http.max_connections,
+                   "HTTP: requests on further connections get 503")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     auto add_ms = [&](const char* name, std::chrono::milliseconds& field, const char* help) {
         cli.add_option_function<std::int64_t>(
                name, [&field](std::int64_t ms) { field = std::chrono::milliseconds(ms); }, help)
@@ -52,6 +56,9 @@ int App::run(int argc, char** argv) {
            "HTTP: a request's headers and body must arrive within this time");
     add_ms("--shutdown-grace-ms", http.shutdown_grace,
            "HTTP: on SIGINT/SIGTERM, how long requests in flight may take to finish");
+    add_ms("--keep-alive-timeout-ms", http.keep_alive_timeout,
+           "HTTP: an idle keep-alive connection is closed after this time");
+    add_ms("--sse-retry-ms", http.sse_retry, "HTTP: the retry field of SSE priming events");
     cli.add_option("--log-level", options.log_level, "trace, debug, info, warn, error, off")
         ->envname("WARDEN_LOG_LEVEL")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))

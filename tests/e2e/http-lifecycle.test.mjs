@@ -140,3 +140,78 @@ describe('HTTP slow clients', { timeout: 120000 }, () => {
     assert.doesNotMatch(received, /^HTTP\/1\.1 2/);
   });
 });
+
+describe('HTTP connection limits from the command line', { timeout: 120000 }, () => {
+  let server;
+  before(async () => {
+    server = await startHttpServer('warden-everything', {
+      args: ['--max-connections', '2', '--keep-alive-timeout-ms', '300', '--sse-retry-ms', '2500'],
+    });
+  });
+  after(async () => {
+    await server?.kill();
+  });
+
+  // A raw keep-alive connection; `request()` sends a GET /healthz and resolves with the
+  // response head once it arrives.
+  async function openConnection() {
+    const socket = net.connect(server.port, '127.0.0.1');
+    socket.on('error', () => {});
+    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    let received = '';
+    socket.on('data', (c) => (received += c));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    const request = async () => {
+      const before = received.length;
+      socket.write(`GET /healthz HTTP/1.1\r\nHost: ${server.hostHeader}\r\n\r\n`);
+      await waitFor(() => received.length > before && received.includes('\r\n\r\n', before), 5000, 'a response');
+      return received.slice(before);
+    };
+    return { socket, request, closed };
+  }
+
+  it('--keep-alive-timeout-ms closes an idle keep-alive connection', async () => {
+    const c = await openConnection();
+    assert.match(await c.request(), /^HTTP\/1\.1 200 /);
+    const started = Date.now();
+    await Promise.race([c.closed, sleep(5000)]);
+    assert.ok(c.socket.destroyed || c.socket.readableEnded, 'the server closed the idle connection');
+    assert.ok(Date.now() - started < 4000);
+  });
+
+  it('--max-connections: a request on a connection over the limit gets 503', async () => {
+    const a = await openConnection();
+    const b = await openConnection();
+    assert.match(await a.request(), /^HTTP\/1\.1 200 /);
+    assert.match(await b.request(), /^HTTP\/1\.1 200 /);
+    const c = await openConnection();
+    assert.match(await c.request(), /^HTTP\/1\.1 503 /);
+    for (const x of [a, b, c]) x.socket.destroy();
+    // Once they are gone, new connections are served again.
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 200; ++i) {
+      status = (await rawRequest(`${server.origin}/healthz`)).status;
+      if (status !== 200) await sleep(50);
+    }
+    assert.equal(status, 200);
+  });
+
+  it('--sse-retry-ms sets the retry of priming events', async () => {
+    const sessionId = await openSession(server.url);
+    const res = await rawStream(server.url, sessionId);
+    assert.equal(res.status, 200);
+    const { value: priming } = await sseEvents(res.body)[Symbol.asyncIterator]().next();
+    assert.equal(priming.retry, 2500);
+    res.controller.abort();
+  });
+
+  // The standalone GET stream of a session (its first event is the priming event).
+  async function rawStream(url, sessionId) {
+    const controller = new AbortController();
+    const res = await fetch(url, {
+      headers: { Accept: 'text/event-stream', 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': '2025-11-25' },
+      signal: controller.signal,
+    });
+    return { status: res.status, body: res, controller };
+  }
+});
