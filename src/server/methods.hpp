@@ -10,13 +10,11 @@ namespace warden::server::methods {
 /// tools/list; the core's tool filter, if any, sees `principal`.
 MethodResult list_tools(ServerCore& core, const Session& session, const json::object* params,
                         const Principal* principal = nullptr);
-MethodResult call_tool(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
-                       const json::object* params);
-/// tools/call of a tool already looked up by name (`tool` may be null: unknown tool).
-MethodResult call_tool(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
-                       const json::object* params, const std::shared_ptr<const Tool>& tool);
 /// The tool a tools/call names, or null.
 std::shared_ptr<const Tool> called_tool(ServerCore& core, const json::object* params);
+/// tools/call of `tool`, looked up with called_tool (null: an unknown tool).
+MethodResult call_tool(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                       const json::object* params, const std::shared_ptr<const Tool>& tool);
 
 MethodResult list_resources(ServerCore& core, const Session& session, const json::object* params);
 MethodResult list_resource_templates(ServerCore& core, const Session& session,

@@ -35,11 +35,6 @@ std::shared_ptr<const Tool> called_tool(ServerCore& core, const json::object* pa
 }
 
 MethodResult call_tool(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
-                       const json::object* params) {
-    return call_tool(core, call, params, called_tool(core, params));
-}
-
-MethodResult call_tool(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
                        const json::object* params, const std::shared_ptr<const Tool>& tool) {
     const auto* name = params ? params->if_contains("name") : nullptr;
     if (!name || !name->is_string())

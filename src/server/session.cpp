@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <functional>
 
 namespace warden::server {
 
@@ -46,11 +47,11 @@ bool is_request(const json::value& v) {
 }
 
 // Methods whose handlers run user code go to the worker pool; the rest are answered from
-// the registry on the calling thread.
+// the registry on the calling thread. (tools/call is dispatched on its own: its tool may
+// run inline.)
 using PooledMethod = MethodResult (*)(ServerCore&, const std::shared_ptr<detail::CallState>&,
                                       const json::object*);
 PooledMethod pooled_method(std::string_view method) {
-    if (method == "tools/call") return &methods::call_tool;
     if (method == "resources/read") return &methods::read_resource;
     if (method == "prompts/get") return &methods::get_prompt;
     if (method == "completion/complete") return &methods::complete;
@@ -228,9 +229,10 @@ void Session::handle_request(const pr::Classified& c, const std::shared_ptr<Exch
 
     static const json::object kEmpty;
     const json::object* params = c.params;
-    std::shared_ptr<const Tool> tool;
+    // What runs on the worker pool, given the job's copy of the params.
+    std::function<MethodResult(const json::object*)> pooled;
     if (method == "tools/call") {
-        tool = methods::called_tool(*core, params);
+        auto tool = methods::called_tool(*core, params);
         if (tool && tool->non_blocking) {
             // Declared quick and non-waiting: answer on this thread, sparing the two thread
             // hand-offs of the pool (most of a small call's cost). Not in in_flight_: it is
@@ -240,19 +242,23 @@ void Session::handle_request(const pr::Classified& c, const std::shared_ptr<Exch
                            guarded([&] { return methods::call_tool(*core, call, params, tool); }));
             return;
         }
+        pooled = [core, call, tool](const json::object* p) {
+            return methods::call_tool(*core, call, p, tool);
+        };
+    } else if (auto method_fn = pooled_method(method)) {
+        pooled = [core, call, method_fn](const json::object* p) {
+            return method_fn(*core, call, p);
+        };
     }
-    if (auto pooled = pooled_method(method)) {
+    if (pooled) {
         {
             std::lock_guard lock(mutex_);
             in_flight_[pr::id_key(*c.id)] = call;
         }
         // The message may not outlive this call (stdio, batches): the job keeps a copy.
-        core->post([this_ = shared_from_this(), core, call, pooled, tool,
+        core->post([this_ = shared_from_this(), call, pooled = std::move(pooled),
                     params = params ? *params : kEmpty] {
-            this_->finish_request(call, guarded([&] {
-                                      return tool ? methods::call_tool(*core, call, &params, tool)
-                                                  : pooled(*core, call, &params);
-                                  }));
+            this_->finish_request(call, guarded([&] { return pooled(&params); }));
         });
         return;
     }
