@@ -239,16 +239,21 @@ class ResourceServerValidator final : public TokenValidator,
     std::map<std::string, std::shared_ptr<JwksCache>> caches_;
 };
 
+// The system clock and libcurl fetches unless a test or the caller supplied others.
+Runtime with_defaults(Runtime runtime, const JwksCacheSettings& jwks) {
+    if (!runtime.clock) runtime.clock = Clock::system();
+    if (!runtime.fetcher) runtime.fetcher = Fetcher::curl(2, jwks.fetch_timeout);
+    return runtime;
+}
+
 }  // namespace
 
 boost::system::result<std::shared_ptr<TokenValidator>, ConfigError> make_validator(
     const ResourceServerAuth& config, Runtime runtime) {
     if (auto valid = validate(config); !valid) return valid.error();
     if (config.validator) return config.validator;
-    if (!runtime.clock) runtime.clock = Clock::system();
-    if (!runtime.fetcher) runtime.fetcher = Fetcher::curl(2, config.jwks_cache.fetch_timeout);
-    return std::shared_ptr<TokenValidator>(
-        std::make_shared<ResourceServerValidator>(config, std::move(runtime)));
+    return std::shared_ptr<TokenValidator>(std::make_shared<ResourceServerValidator>(
+        config, with_defaults(std::move(runtime), config.jwks_cache)));
 }
 
 boost::system::result<std::shared_ptr<TokenValidator>, ConfigError> make_jwks_validator(
@@ -274,10 +279,8 @@ boost::system::result<std::shared_ptr<TokenValidator>, ConfigError> make_jwks_va
     config.jwks_cache = options.jwks_cache;
     config.token_cache = options.token_cache;
     // The issuers need not be URLs here (no metadata is published for this validator).
-    if (!runtime.clock) runtime.clock = Clock::system();
-    if (!runtime.fetcher) runtime.fetcher = Fetcher::curl(2, config.jwks_cache.fetch_timeout);
-    return std::shared_ptr<TokenValidator>(
-        std::make_shared<ResourceServerValidator>(config, std::move(runtime)));
+    return std::shared_ptr<TokenValidator>(std::make_shared<ResourceServerValidator>(
+        config, with_defaults(std::move(runtime), config.jwks_cache)));
 }
 
 Principal principal_from_claims(const boost::json::object& claims) {
