@@ -5,27 +5,22 @@
 #include <warden/auth/validator.hpp>
 
 #include <boost/json/parse.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/grammar/alnum_chars.hpp>
+#include <boost/url/grammar/lut_chars.hpp>
 
 #include <algorithm>
 
 namespace warden::auth {
 
 std::string form_encode(std::string_view value) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(value.size());
-    for (unsigned char c : value) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '*') {
-            out.push_back(static_cast<char>(c));
-        } else if (c == ' ') {
-            out.push_back('+');
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 15]);
-        }
-    }
-    return out;
+    // The WHATWG application/x-www-form-urlencoded byte set: space as '+'.
+    static constexpr auto kKept =
+        boost::urls::grammar::lut_chars(boost::urls::grammar::alnum_chars) +
+        boost::urls::grammar::lut_chars("-._*");
+    boost::urls::encoding_opts opts;
+    opts.space_as_plus = true;
+    return boost::urls::encode(value, kKept, opts);
 }
 
 FetchRequest introspection_request(const Introspection& config, std::string_view token) {

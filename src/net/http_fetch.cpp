@@ -1,7 +1,9 @@
 #include "net/http_fetch.hpp"
 
 #include <curl/curl.h>
+#include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <cctype>
 #include <memory>
@@ -136,7 +138,8 @@ boost::system::result<HttpResponse> http_send(const HttpRequest& request,
     };
     std::unique_ptr<curl_slist, SlistFree> headers;
     curl_slist* list = nullptr;
-    if (!request.accept.empty()) list = curl_slist_append(list, ("Accept: " + request.accept).c_str());
+    if (!request.accept.empty())
+        list = curl_slist_append(list, ("Accept: " + request.accept).c_str());
     for (const auto& h : request.headers) list = curl_slist_append(list, h.c_str());
     headers.reset(list);
     if (list) curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
@@ -173,25 +176,17 @@ boost::system::result<std::string> http_get(std::string_view url, const FetchOpt
     return std::move(response->body);
 }
 
+std::string form_encode(std::string_view value) {
+    return boost::urls::encode(value, boost::urls::unreserved_chars);
+}
+
 std::string encode_form(const FormFields& fields) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    auto encode = [](std::string& out, std::string_view s) {
-        for (unsigned char ch : s) {
-            if (std::isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
-                out.push_back(static_cast<char>(ch));
-            } else {
-                out.push_back('%');
-                out.push_back(kHex[ch >> 4]);
-                out.push_back(kHex[ch & 15]);
-            }
-        }
-    };
     std::string out;
     for (const auto& [name, value] : fields) {
         if (!out.empty()) out.push_back('&');
-        encode(out, name);
+        out += form_encode(name);
         out.push_back('=');
-        encode(out, value);
+        out += form_encode(value);
     }
     return out;
 }

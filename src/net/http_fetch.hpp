@@ -1,6 +1,7 @@
 #pragma once
-// Internal: a tiny blocking HTTP GET on libcurl, for fetching JWKS and metadata documents.
-// https only (plain http only to a loopback host), no redirects, bounded time and size.
+// Internal: tiny blocking HTTP requests on libcurl: GET of JWKS and metadata documents,
+// form POSTs to introspection and OAuth token endpoints. https only (plain http only to a
+// loopback host), no redirects, bounded time and size.
 
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
@@ -78,7 +79,10 @@ boost::system::result<std::string> http_get(std::string_view url, const FetchOpt
 /// Form fields, sent application/x-www-form-urlencoded in this order.
 using FormFields = std::vector<std::pair<std::string, std::string>>;
 
-/// Encodes `fields` as application/x-www-form-urlencoded (RFC 3986 percent-encoding).
+/// One name or value for an application/x-www-form-urlencoded body or for HTTP Basic
+/// credentials (RFC 6749 §2.3.1): RFC 3986 unreserved characters kept, the rest %XX.
+std::string form_encode(std::string_view value);
+/// Encodes `fields` as application/x-www-form-urlencoded, each with form_encode.
 std::string encode_form(const FormFields& fields);
 
 /// POSTs `fields` to `url` with extra `headers` ("Name: value") and returns the response

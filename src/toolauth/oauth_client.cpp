@@ -23,28 +23,12 @@ std::string base64(std::string_view in) {
     return out;
 }
 
-// RFC 6749 §2.3.1: Basic credentials are form-urlencoded first.
-std::string form_encode(std::string_view s) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
-}
-
 result<TokenResponse> call_token_endpoint(const Provider& p, net::FormFields fields,
                                           Error failure) {
     std::vector<std::string> headers{"Accept: application/json"};
     if (!p.client_secret.empty() && p.client_auth == ClientAuth::basic) {
-        headers.push_back("Authorization: Basic " +
-                          base64(form_encode(p.client_id) + ":" + form_encode(p.client_secret)));
+        headers.push_back("Authorization: Basic " + base64(net::form_encode(p.client_id) + ":" +
+                                                           net::form_encode(p.client_secret)));
     } else {
         fields.emplace_back("client_id", p.client_id);
         if (!p.client_secret.empty()) fields.emplace_back("client_secret", p.client_secret);
