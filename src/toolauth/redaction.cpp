@@ -19,8 +19,9 @@ constexpr std::size_t kMaxValues = 4096;
 
 struct Registry {
     std::shared_mutex mutex;
-    std::set<std::string, std::greater<>> values;  // longest-first among shared prefixes
-    std::deque<std::string> order;                 // insertion order, for eviction
+    using Values = std::set<std::string, std::greater<>>;
+    Values values;                       // longest-first among shared prefixes
+    std::deque<Values::iterator> order;  // insertion order, for eviction (no second copy)
 };
 
 Registry& registry() {
@@ -55,8 +56,9 @@ void register_secret_value(std::string_view value) {
     if (value.size() < 4) return;  // too short to redact without mangling ordinary text
     auto& r = registry();
     std::unique_lock lock(r.mutex);
-    if (!r.values.emplace(value).second) return;
-    r.order.emplace_back(value);
+    auto [it, added] = r.values.emplace(value);
+    if (!added) return;
+    r.order.push_back(it);
     if (r.order.size() > kMaxValues) {
         r.values.erase(r.order.front());
         r.order.pop_front();
