@@ -32,18 +32,19 @@ constexpr std::size_t kDrainBytes = 64 * 1024 * 1024;
 // sending it: closing with unread bytes makes the kernel send a RST, and a RST can destroy
 // the response before the client reads it (RFC 9112 §9.6: close in two steps). So half-close
 // first, then read and drop until the client closes, for a bounded time and amount.
-net::awaitable<void> drain(beast::tcp_stream& stream) {
+net::awaitable<void> drain(Connection& conn) {
     beast::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    conn.socket.shutdown(tcp::socket::shutdown_send, ec);
     if (ec) co_return;
-    stream.expires_after(kDrainTimeout);
+    conn.expires_after(kDrainTimeout);
     std::array<char, 16 * 1024> scratch;
     for (std::size_t total = 0; total < kDrainBytes;) {
-        auto [read_ec, n] = co_await stream.async_read_some(net::buffer(scratch),
-                                                            net::as_tuple(net::use_awaitable));
+        auto [read_ec, n] = co_await conn.socket.async_read_some(net::buffer(scratch),
+                                                                 net::as_tuple(net::use_awaitable));
         if (read_ec) break;
         total += n;
     }
+    conn.expires_never();
 }
 }  // namespace
 
@@ -99,17 +100,22 @@ net::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
     } counted{connections};
     const bool over_limit = ++connections > options.max_connections;
 
-    Connection conn{beast::tcp_stream(std::move(socket)), {}};
+    const auto shared_conn = std::make_shared<Connection>(std::move(socket));
+    auto& conn = *shared_conn;
+    struct StopWatchdog {
+        Connection& conn;
+        ~StopWatchdog() { conn.stop_watchdog(); }
+    } stop_watchdog{conn};
     bool first = true;
     for (;;) {
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
         parser.body_limit(options.max_body_bytes);
-        conn.stream.expires_after(first ? options.read_timeout : options.keep_alive_timeout);
+        conn.expires_after(first ? options.read_timeout : options.keep_alive_timeout);
         first = false;
         // Headers must arrive within the keep-alive/read timeout; the body within the read
         // timeout once headers are in.
-        auto [ec, n] = co_await bhttp::async_read_header(conn.stream, conn.buffer, parser,
+        auto [ec, n] = co_await bhttp::async_read_header(conn.socket, conn.buffer, parser,
                                                          net::as_tuple(net::use_awaitable));
         if (!ec && !parser.is_done() && conn.buffer.size() > 0) {
             // The body usually came in the same packets as the headers: parse what is
@@ -121,10 +127,11 @@ net::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
             if (ec == bhttp::error::need_more) ec = {};
         }
         if (!ec && !parser.is_done()) {
-            conn.stream.expires_after(options.read_timeout);
-            std::tie(ec, n) = co_await bhttp::async_read(conn.stream, conn.buffer, parser,
+            conn.expires_after(options.read_timeout);
+            std::tie(ec, n) = co_await bhttp::async_read(conn.socket, conn.buffer, parser,
                                                          net::as_tuple(net::use_awaitable));
         }
+        conn.expires_never();
         if (ec == bhttp::error::end_of_stream) break;  // a normal close (Beast #2637)
         if (ec) {
             bool answered = false;
@@ -140,13 +147,13 @@ net::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
             } else if (ec == bhttp::error::header_limit) {
                 answered =
                     co_await write_response(conn, make_response(stub, 431, {}, {}), kWriteTimeout);
-            } else if (ec != beast::error::timeout && ec != net::error::connection_reset &&
+            } else if (!conn.timed_out() && ec != net::error::connection_reset &&
                        ec != net::error::eof && ec != net::error::operation_aborted) {
                 answered = co_await write_response(
                     conn, make_rpc_error(stub, 400, -32600, "Bad Request: malformed HTTP"),
                     kWriteTimeout);
             }
-            if (answered) co_await drain(conn.stream);
+            if (answered) co_await drain(conn);
             break;
         }
         Request request = parser.release();
@@ -161,7 +168,7 @@ net::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
         if (!co_await handle(conn, request)) break;
     }
     beast::error_code ignored;
-    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    conn.socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 net::awaitable<bool> HttpServer::Impl::handle(Connection& conn, Request& request) {

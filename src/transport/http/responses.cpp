@@ -7,7 +7,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 namespace warden::transport::http {
 
@@ -52,17 +51,16 @@ Response make_preflight(const Request& request) {
 
 net::awaitable<bool> write_response(Connection& conn, Response response,
                                     std::chrono::milliseconds timeout) {
-    conn.stream.expires_after(timeout);
     if (response.chunked()) {
+        conn.expires_after(timeout);
         auto [ec, n] =
-            co_await bhttp::async_write(conn.stream, response, net::as_tuple(net::use_awaitable));
+            co_await bhttp::async_write(conn.socket, response, net::as_tuple(net::use_awaitable));
+        conn.expires_never();
         co_return !ec;
     }
     // One buffer, one write: Beast's serializer walks its buffer views for every write.
     const std::string wire = serialize_response(response);
-    auto [ec, n] = co_await net::async_write(conn.stream, net::buffer(wire),
-                                             net::as_tuple(net::use_awaitable));
-    co_return !ec;
+    co_return co_await conn.write(net::buffer(wire), timeout);
 }
 
 }  // namespace warden::transport::http

@@ -3,6 +3,7 @@
 
 #include "server/core.hpp"
 #include "transport/http/auth_gate.hpp"
+#include "transport/http/connection.hpp"
 #include "transport/http/http_server.hpp"
 #include "transport/http/origin_policy.hpp"
 #include "transport/http/session_store.hpp"
@@ -14,8 +15,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 #include <atomic>
 #include <map>
@@ -25,13 +24,6 @@ namespace warden::transport::http {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
-
-/// One client connection: the socket and its read buffer, owned by the connection's
-/// coroutine.
-struct Connection {
-    beast::tcp_stream stream;
-    beast::flat_buffer buffer;
-};
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     Impl(std::shared_ptr<server::ServerCore> core_, HttpOptions options_,

@@ -40,16 +40,18 @@ std::string format_event(const Stream& stream, const SseEvent& e) {
 }
 
 net::awaitable<bool> write_chunk(Connection& conn, const std::string& data) {
-    conn.stream.expires_after(kWriteTimeout);
-    auto [ec, n] = co_await net::async_write(conn.stream, bhttp::make_chunk(net::buffer(data)),
+    conn.expires_after(kWriteTimeout);
+    auto [ec, n] = co_await net::async_write(conn.socket, bhttp::make_chunk(net::buffer(data)),
                                              net::as_tuple(net::use_awaitable));
+    conn.expires_never();
     co_return !ec;
 }
 
 net::awaitable<bool> write_last_chunk(Connection& conn) {
-    conn.stream.expires_after(kWriteTimeout);
-    auto [ec, n] = co_await net::async_write(conn.stream, bhttp::make_chunk_last(),
+    conn.expires_after(kWriteTimeout);
+    auto [ec, n] = co_await net::async_write(conn.socket, bhttp::make_chunk_last(),
                                              net::as_tuple(net::use_awaitable));
+    conn.expires_never();
     co_return !ec;
 }
 
@@ -62,9 +64,10 @@ net::awaitable<bool> write_sse_head(Connection& conn, const Request& request, Re
     res.keep_alive(request.keep_alive());
     res.chunked(true);
     bhttp::response_serializer<bhttp::empty_body> sr{res};
-    conn.stream.expires_after(kWriteTimeout);
+    conn.expires_after(kWriteTimeout);
     auto [ec, n] =
-        co_await bhttp::async_write_header(conn.stream, sr, net::as_tuple(net::use_awaitable));
+        co_await bhttp::async_write_header(conn.socket, sr, net::as_tuple(net::use_awaitable));
+    conn.expires_never();
     co_return !ec;
 }
 
@@ -99,7 +102,7 @@ net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn,
         auto pending = stream->take(from_seq);
         co_return co_await write_json_answer(conn, request, head, pending);
     }
-    auto wake = std::make_shared<net::steady_timer>(conn.stream.get_executor());
+    auto wake = std::make_shared<net::steady_timer>(conn.socket.get_executor());
     // Set by a wake-up, cleared before each take(); both run on the connection's strand.
     // A wake-up that lands while this coroutine is suspended in a write (not in the wait)
     // cancels nothing, so without the flag its news would wait for the keep-alive timer.
