@@ -3,15 +3,54 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <cstdint>
+#include <cstring>
+
 namespace warden::auth {
 
+namespace {
+// Constant-time equality over equal lengths, eight bytes at a time: CRYPTO_memcmp goes a
+// byte at a time, which for a 500-byte token costs as much as the hash it would save.
+bool same_bytes(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    std::uint64_t diff = 0;
+    std::size_t i = 0;
+    for (; i + 8 <= a.size(); i += 8) {
+        std::uint64_t x, y;
+        std::memcpy(&x, a.data() + i, 8);
+        std::memcpy(&y, b.data() + i, 8);
+        diff |= x ^ y;
+    }
+    for (; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+// The last token hashed on this thread, and its hash. A client sends the same token with
+// every request, mostly over one connection and so on one thread: the memo saves the
+// SHA-256 (about 5% of a small authenticated request) for all but the first. It maps bytes
+// to their hash and decides nothing; whether the token is valid still comes from its
+// cache entry. It does keep one bearer token per thread between requests, wiped when
+// replaced and when the thread ends.
+struct LastHashed {
+    std::string token;
+    TokenHash hash{};
+    void wipe() { explicit_bzero(token.data(), token.size()); }
+    ~LastHashed() { wipe(); }
+};
+}  // namespace
+
 TokenHash hash_token(std::string_view token) {
+    thread_local LastHashed last;
+    if (!token.empty() && same_bytes(token, last.token)) return last.hash;
     // The digest is fetched once; a one-shot EVP_Digest with an explicit MD skips the
     // per-call provider lookup.
     static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
     TokenHash out{};
     unsigned int len = 0;
     EVP_Digest(token.data(), token.size(), out.data(), &len, sha256, nullptr);
+    last.wipe();
+    last.token.assign(token);
+    last.hash = out;
     return out;
 }
 

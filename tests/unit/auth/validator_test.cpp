@@ -9,6 +9,10 @@
 
 #include <gtest/gtest.h>
 
+#include <openssl/evp.h>
+
+#include <thread>
+
 namespace warden::auth {
 namespace {
 
@@ -284,6 +288,28 @@ TEST(TokenCache, BoundedAndNeverBeyondExpiry) {
     EXPECT_EQ(cache.find(hash_token("x"), now + 60s), nullptr);
     cache.insert(hash_token("y"), p, now + 9999s, now);  // capped by max_ttl
     EXPECT_EQ(cache.find(hash_token("y"), now + 601s), nullptr);
+}
+
+TEST(TokenCache, HashTokenIsSha256WhateverItHashedBefore) {
+    // hash_token remembers the last token per thread; the answer must not depend on it.
+    const auto sha256 = [](std::string_view s) {
+        TokenHash out{};
+        unsigned int len = 0;
+        EVP_Digest(s.data(), s.size(), out.data(), &len, EVP_sha256(), nullptr);
+        return out;
+    };
+    const std::string a = "eyJhbGciOiJFUzI1NiJ9.payload-a.signature";
+    const std::string b = "eyJhbGciOiJFUzI1NiJ9.payload-b.signature";  // same length as a
+    const std::string a_prefix = a.substr(0, a.size() - 1);
+    for (const auto* s : {&a, &a, &b, &a, &a_prefix, &a, &b, &b})
+        EXPECT_EQ(hash_token(*s), sha256(*s)) << *s;
+    EXPECT_EQ(hash_token(""), sha256(""));
+    EXPECT_EQ(hash_token(""), sha256(""));
+    // Another thread has its own memo.
+    TokenHash from_thread{};
+    std::thread([&] { from_thread = hash_token(b); }).join();
+    EXPECT_EQ(from_thread, sha256(b));
+    EXPECT_EQ(hash_token(a), sha256(a));
 }
 
 }  // namespace
