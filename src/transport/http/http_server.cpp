@@ -106,9 +106,16 @@ net::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
         Connection& conn;
         ~StopWatchdog() { conn.stop_watchdog(); }
     } stop_watchdog{conn};
+    // The header fields of each request: enough room for the usual ones, bearer token
+    // included, and more from the heap when a request needs it.
+    std::array<std::byte, 2048> field_space;
+    std::pmr::monotonic_buffer_resource field_arena(field_space.data(), field_space.size());
     bool first = true;
     for (;;) {
-        bhttp::request_parser<bhttp::string_body> parser;
+        field_arena.release();  // the last request and its parser are gone
+        bhttp::request_parser<bhttp::string_body, RequestFields::allocator_type> parser(
+            std::piecewise_construct, std::make_tuple(),
+            std::make_tuple(RequestFields::allocator_type(&field_arena)));
         parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
         parser.body_limit(options.max_body_bytes);
         conn.expires_after(first ? options.read_timeout : options.keep_alive_timeout);
