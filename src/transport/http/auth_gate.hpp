@@ -4,25 +4,16 @@
 
 #include <warden/principal.hpp>
 
+#include "transport/http/message.hpp"
+
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <memory>
-#include <memory_resource>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace warden::transport::http {
-
-/// A request's header fields come from a memory resource: the server gives each connection
-/// an arena that it resets between requests (Beast allocates every field on its own). A
-/// copy of a request gets the default resource, so only moves may leave the iteration
-/// that read it (none do).
-using RequestFields = boost::beast::http::basic_fields<std::pmr::polymorphic_allocator<char>>;
-using Request = boost::beast::http::request<boost::beast::http::string_body, RequestFields>;
-using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
 /// The verdict on a request's credentials: a principal, or a challenge to send.
 struct AuthDecision {

@@ -113,9 +113,9 @@ net::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
     bool first = true;
     for (;;) {
         field_arena.release();  // the last request and its parser are gone
-        bhttp::request_parser<bhttp::string_body, RequestFields::allocator_type> parser(
+        bhttp::request_parser<bhttp::string_body, Fields::allocator_type> parser(
             std::piecewise_construct, std::make_tuple(),
-            std::make_tuple(RequestFields::allocator_type(&field_arena)));
+            std::make_tuple(Fields::allocator_type(&field_arena)));
         parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
         parser.body_limit(options.max_body_bytes);
         conn.expires_after(first ? options.read_timeout : options.keep_alive_timeout);

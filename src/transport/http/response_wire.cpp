@@ -2,8 +2,7 @@
 
 namespace warden::transport::http {
 
-std::string serialize_response(
-    const boost::beast::http::response<boost::beast::http::string_body>& response) {
+std::string serialize_response(const Response& response) {
     const auto& body = response.body();
     std::string out;
     out.reserve(256 + body.size());

@@ -14,7 +14,10 @@ namespace bhttp = boost::beast::http;
 
 Response make_response(const Request& request, unsigned status, std::string body,
                        std::string_view content_type) {
-    Response res{static_cast<bhttp::status>(status), request.version()};
+    Response res(std::piecewise_construct, std::make_tuple(),
+                 std::make_tuple(request.get_allocator()));
+    res.result(static_cast<bhttp::status>(status));
+    res.version(request.version());
     res.set(bhttp::field::server, "warden");
     if (!body.empty()) res.set(bhttp::field::content_type, content_type);
     res.body() = std::move(body);

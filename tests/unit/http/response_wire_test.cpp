@@ -9,7 +9,7 @@
 namespace {
 
 namespace bhttp = boost::beast::http;
-using Response = bhttp::response<bhttp::string_body>;
+using warden::transport::http::Response;
 using warden::transport::http::serialize_response;
 
 std::string beast_bytes(const Response& res) {
