@@ -180,8 +180,11 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
         session = http_session->session();
     }
 
-    auto stream =
-        std::make_shared<Stream>(random_hex(8), server.stream_settings(session.get()), false);
+    // A stream's id names its SSE events (and finds it again on resumption). A stateless
+    // JSON-only stream has neither: it needs no random id.
+    auto settings = server.stream_settings(session.get());
+    auto stream = std::make_shared<Stream>(
+        http_session || !settings.json_only ? random_hex(8) : std::string(), settings, false);
     ++server.requests_in_flight;
     auto outcome = session->handle(*message, stream, principal);
     struct InFlight {

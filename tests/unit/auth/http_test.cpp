@@ -22,6 +22,30 @@ TEST(BearerToken, MissingAndMalformed) {
     EXPECT_EQ(bearer_token("Bearer \"abc\"").error(), Error::malformed_header);
 }
 
+TEST(BearerToken, EveryByteAgainstTheB64TokenGrammar) {
+    // RFC 6750 section 2.1, byte by byte, inside a long token (the checker works on many
+    // bytes at once) and at every position of it.
+    const std::string allowed =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/";
+    const std::string base(200, 'a');
+    for (int c = 0; c < 256; ++c) {
+        const char ch = static_cast<char>(c);
+        const bool ok = allowed.find(ch) != std::string::npos;
+        for (std::size_t at : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{64},
+                               std::size_t{130}, std::size_t{199}}) {
+            auto token = base;
+            token[at] = ch;
+            const auto got = bearer_token("Bearer " + token);
+            // Spaces around the token are trimmed, and "=" at the very end is padding.
+            if ((ch == ' ' && (at == 0 || at == 199)) || (ch == '=' && at == 199)) continue;
+            EXPECT_EQ(got.has_value(), ok) << "byte " << c << " at " << at;
+        }
+    }
+    EXPECT_EQ(bearer_token("Bearer abc==").value(), "abc==");
+    EXPECT_EQ(bearer_token("Bearer ===").error(), Error::malformed_header);
+    EXPECT_EQ(bearer_token("Bearer " + base + "=a").error(), Error::malformed_header);
+}
+
 TEST(Challenge, NoErrorWithoutToken) {
     Challenge c;
     c.resource_metadata = "https://m/.well-known/oauth-protected-resource/mcp";
