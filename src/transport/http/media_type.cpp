@@ -1,6 +1,6 @@
 #include "transport/http/media_type.hpp"
 
-#include <boost/beast/core/string.hpp>
+#include "transport/http/ascii.hpp"
 
 #include <algorithm>
 #include <string>
@@ -14,9 +14,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
 }
-
-// Beast's: ASCII-only, no per-character locale calls (runs on every request).
-using boost::beast::iequals;
 
 // A media range's quality is 0 only when it says q=0 (or 0.0, 0.00, 0.000).
 bool zero_quality(std::string_view params) {
@@ -36,7 +33,7 @@ bool zero_quality(std::string_view params) {
 }  // namespace
 
 bool content_type_is(std::string_view content_type, std::string_view type) {
-    return iequals(trim(content_type.substr(0, content_type.find(';'))), type);
+    return ascii_iequals(trim(content_type.substr(0, content_type.find(';'))), type);
 }
 
 bool accepts(std::string_view accept, std::string_view type) {
@@ -52,10 +49,10 @@ bool accepts(std::string_view accept, std::string_view type) {
         auto semi = item.find(';');
         auto range = trim(item.substr(0, semi));
         auto params = semi == std::string_view::npos ? std::string_view{} : item.substr(semi + 1);
-        const int specificity = iequals(range, type)       ? 3
-                                : iequals(range, wildcard) ? 2
-                                : range == "*/*"           ? 1
-                                                           : 0;
+        const int specificity = ascii_iequals(range, type)       ? 3
+                                : ascii_iequals(range, wildcard) ? 2
+                                : range == "*/*"                 ? 1
+                                                                 : 0;
         if (specificity > best) {
             best = specificity;
             acceptable = !zero_quality(params);

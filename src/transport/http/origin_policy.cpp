@@ -1,6 +1,6 @@
 #include "transport/http/origin_policy.hpp"
 
-#include <boost/beast/core/string.hpp>
+#include "transport/http/ascii.hpp"
 
 #include <algorithm>
 
@@ -8,16 +8,13 @@ namespace warden::transport::http {
 
 namespace {
 
-// Beast's: ASCII-only, no per-character locale calls (runs on every request).
-using boost::beast::iequals;
-
 bool is_loopback_name(std::string_view name) {
-    return iequals(name, "localhost") || name == "127.0.0.1" || name == "[::1]";
+    return ascii_iequals(name, "localhost") || name == "127.0.0.1" || name == "[::1]";
 }
 
 bool listed(const std::vector<std::string>& list, std::string_view value) {
     return std::any_of(list.begin(), list.end(),
-                       [&](const std::string& item) { return iequals(item, value); });
+                       [&](const std::string& item) { return ascii_iequals(item, value); });
 }
 
 }  // namespace
@@ -58,7 +55,7 @@ bool OriginPolicy::origin_allowed(std::string_view origin, std::string_view host
     auto sep = origin.find("://");
     if (sep == std::string_view::npos) return false;
     auto scheme = origin.substr(0, sep);
-    if (!iequals(scheme, "http") && !iequals(scheme, "https")) return false;
+    if (!ascii_iequals(scheme, "http") && !ascii_iequals(scheme, "https")) return false;
     auto authority = origin.substr(sep + 3);
     if (authority.empty() || authority.find_first_of("/?#@\\ ") != std::string_view::npos)
         return false;
@@ -70,7 +67,7 @@ bool OriginPolicy::origin_allowed(std::string_view origin, std::string_view host
         return false;
     if (loopback_defaults_) return is_loopback_name(name);
     // Same origin as the request itself: the page was served by this host.
-    return iequals(authority, host);
+    return ascii_iequals(authority, host);
 }
 
 }  // namespace warden::transport::http

@@ -2,7 +2,10 @@
 #include <warden/jose/error.hpp>
 
 #include <gtest/gtest.h>
+
 #include <boost/json/serialize.hpp>
+#include <cstring>
+#include <memory>
 
 namespace warden::auth {
 namespace {
@@ -44,6 +47,17 @@ TEST(BearerToken, EveryByteAgainstTheB64TokenGrammar) {
     EXPECT_EQ(bearer_token("Bearer abc==").value(), "abc==");
     EXPECT_EQ(bearer_token("Bearer ===").error(), Error::malformed_header);
     EXPECT_EQ(bearer_token("Bearer " + base + "=a").error(), Error::malformed_header);
+}
+
+TEST(BearerToken, CaseOnlyDifferenceReadsNothingPastTheHeader) {
+    // The header value in a buffer of exactly its size: AddressSanitizer reports a read
+    // past it (Boost 1.81's beast::iequals made one; fuzz_auth_parsers found it).
+    for (std::string_view header : {"bEaReR", "BEARER", "bearer x"}) {
+        auto exact = std::make_unique<char[]>(header.size());
+        std::memcpy(exact.get(), header.data(), header.size());
+        const auto got = bearer_token(std::string_view(exact.get(), header.size()));
+        EXPECT_EQ(got.has_value(), header.size() > 6) << header;
+    }
 }
 
 TEST(Challenge, NoErrorWithoutToken) {

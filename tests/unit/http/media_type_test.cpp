@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
+
 namespace {
 
 using warden::transport::http::accepts;
@@ -17,6 +20,22 @@ TEST(MediaTypeAccepts, ListedExactly) {
 TEST(MediaTypeAccepts, CaseInsensitive) {
     EXPECT_TRUE(accepts("Application/JSON", "application/json"));
     EXPECT_TRUE(accepts("TEXT/Event-Stream", "text/event-stream"));
+}
+
+TEST(MediaTypeAccepts, CaseOnlyDifferenceReadsNothingPastTheHeader) {
+    // Header values in buffers of exactly their size: AddressSanitizer reports a read past
+    // them (Boost 1.81's beast::iequals made one after a difference in case).
+    const auto exact = [](std::string_view s) {
+        auto p = std::make_unique<char[]>(s.size());
+        std::memcpy(p.get(), s.data(), s.size());
+        return p;
+    };
+    const std::string_view accept = "Application/JSON";
+    const auto a = exact(accept);
+    EXPECT_TRUE(accepts(std::string_view(a.get(), accept.size()), "application/json"));
+    const std::string_view type = "APPLICATION/JSON";
+    const auto t = exact(type);
+    EXPECT_TRUE(content_type_is(std::string_view(t.get(), type.size()), "application/json"));
 }
 
 TEST(MediaTypeAccepts, NotListed) {
