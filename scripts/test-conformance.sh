@@ -12,7 +12,7 @@ status=0
 for suite in active pending; do
     start_server warden-everything "$work/server-$suite.log"
     # The suite writes results/ into the working directory: keep it out of the repo.
-    (cd "$work" && "$OLDPWD/$node" "$OLDPWD/node_modules/.bin/conformance" server \
+    (cd "$work" && "$OLDPWD/$node" "$OLDPWD/node_modules/@modelcontextprotocol/conformance/dist/index.js" server \
         --url "$SERVER_URL" --suite "$suite") >"$work/$suite.log" 2>&1 || status=1
     stop_server
     echo "conformance ($suite suite):"

@@ -3,7 +3,7 @@
 // against a Warden server before Warden's own HTTP transport exists, e.g.:
 //
 //   node tests/e2e/tools/stdio-http-bridge.mjs --port 3001 -- build/bin/warden-everything &
-//   node_modules/.bin/conformance server --url http://127.0.0.1:3001/mcp
+//   node node_modules/@modelcontextprotocol/conformance/dist/index.js server --url http://127.0.0.1:3001/mcp
 //
 // It relays messages and nothing more: what it proves is the fixture's content, not Warden's
 // HTTP behaviour (SSE resumability, Host checks, ... are the SDK's here).
