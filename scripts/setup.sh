@@ -9,6 +9,7 @@ packages=(
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
     libssl-dev libcurl4-openssl-dev libsqlite3-dev libspdlog-dev libcli11-dev libfmt-dev
     libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev
+    prometheus-cpp-dev prometheus
     nodejs npm curl openssl
 )
 
