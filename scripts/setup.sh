@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 packages=(
     g++ cmake ninja-build ccache pkg-config clang libclang-rt-14-dev
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
-    libssl-dev libcurl4-openssl-dev libsqlite3-dev libspdlog-dev libcli11-dev libfmt-dev
+    libssl-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libspdlog-dev libcli11-dev libfmt-dev
     libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev
-    prometheus-cpp-dev prometheus
+    prometheus-cpp-dev prometheus postgresql-15
     nodejs npm curl openssl
 )
 

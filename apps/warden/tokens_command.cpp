@@ -28,8 +28,12 @@ std::string iso8601(toolauth::Clock::time_point t) {
 
 toolauth::result<std::shared_ptr<toolauth::TokenStore>> open_store(const TokensArgs& args) {
     auto env = toolauth::process_environment();
-    const auto path = args.db.empty() ? toolauth::default_store_path(env) : args.db;
-    return toolauth::open_sqlite_token_store(path, std::nullopt);
+    // --db names a SQLite file; otherwise the store the servers use (WARDEN_STORE_URL).
+    if (!args.db.empty()) return toolauth::open_sqlite_token_store(args.db, std::nullopt);
+    auto where = toolauth::parse_store_url(env("WARDEN_STORE_URL").value_or(""),
+                                           toolauth::default_store_path(env));
+    if (!where) return where.error();
+    return toolauth::open_token_store(*where, std::nullopt);
 }
 
 int run_list(const TokensArgs& args) {

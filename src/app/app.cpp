@@ -71,6 +71,10 @@ int App::serve(const RunOptions& options) {
     spdlog::set_level(spdlog::level::from_str(options.log_level));
     toolauth::install_log_redaction();
     if (!tool_auth_) tool_auth_ = toolauth::ToolAuth::create({});
+    if (auto checked = tool_auth_->check_configuration(); !checked) {
+        spdlog::critical("not starting: tool-level auth: {}", checked.error().message());
+        return 1;
+    }
     core_->set_tool_guard(
         [auth = tool_auth_](const Tool& tool, Context& ctx) { return auth->prepare(tool, ctx); });
     if (options.transport == RunOptions::Transport::stdio)

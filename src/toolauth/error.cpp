@@ -37,6 +37,8 @@ class Category final : public boost::system::error_category {
                 return "token store schema is newer than this build";
             case Error::bad_key:
                 return "token store key missing, malformed or unsafe";
+            case Error::bad_store_url:
+                return "store URL is neither sqlite:PATH nor postgresql://...";
             case Error::secret_missing:
                 return "secret not configured";
             case Error::secret_reserved:

@@ -47,25 +47,47 @@ ToolAuth::Impl::Impl(ToolAuthOptions options_, EnvLookup env_)
     }
 }
 
+result<StoreLocation> ToolAuth::Impl::store_location() const {
+    const std::string url =
+        options.store_url.empty() ? env_or(env, "WARDEN_STORE_URL", "") : options.store_url;
+    return parse_store_url(
+        url, options.store_path.empty() ? default_store_path(env) : options.store_path);
+}
+
+result<StoreKey> ToolAuth::Impl::load_key(const StoreLocation& where) const {
+    const auto key_path = options.key_file.empty() ? default_key_path(env) : options.key_file;
+    // Replicas on one database must share one key: a key file made up here on first use
+    // would encrypt records that no other replica can read.
+    auto key = load_store_key(env, key_path, !where.postgres);
+    if (!key && where.postgres)
+        spdlog::error(
+            "toolauth: a PostgreSQL store needs the key every replica shares: set "
+            "WARDEN_TOOLAUTH_KEY, or WARDEN_TOOLAUTH_KEY_FILE to a 0600 key file present on "
+            "each replica ({} not usable)",
+            key_path);
+    else if (!key)
+        spdlog::error("toolauth: cannot load the token-store key from WARDEN_TOOLAUTH_KEY or {}",
+                      key_path);
+    return key;
+}
+
 result<std::shared_ptr<TokenStore>> ToolAuth::Impl::store() {
     std::lock_guard lock(mutex);
     if (store_) return store_;
     if (options.store) return store_ = options.store;
-    const auto key_path = options.key_file.empty() ? default_key_path(env) : options.key_file;
-    auto key = load_store_key(env, key_path, true);
-    if (!key) {
-        spdlog::error("toolauth: cannot load the token-store key from WARDEN_TOOLAUTH_KEY or {}",
-                      key_path);
-        return key.error();
-    }
-    const auto path = options.store_path.empty() ? default_store_path(env) : options.store_path;
-    auto opened = open_sqlite_token_store(path, std::move(*key));
+    const auto where = store_location();
+    if (!where) return where.error();
+    auto key = load_key(*where);
+    if (!key) return key.error();
+    auto opened = open_token_store(*where, std::move(*key));
+    // The PostgreSQL URL may hold a password: name only the SQLite path.
+    const std::string name = where->postgres ? "on PostgreSQL" : where->target;
     if (!opened) {
-        spdlog::error("toolauth: cannot open the token store {}: {}", path,
+        spdlog::error("toolauth: cannot open the token store {}: {}", name,
                       opened.error().message());
         return opened.error();
     }
-    spdlog::info("toolauth: token store {}", path);
+    spdlog::info("toolauth: token store {}", name);
     return store_ = *opened;
 }
 
@@ -110,6 +132,19 @@ std::shared_ptr<ToolAuth> ToolAuth::create(ToolAuthOptions options, EnvLookup en
 }
 
 ToolAuth::ToolAuth(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+result<void> ToolAuth::check_configuration() const {
+    if (impl_->options.store) return {};
+    const auto where = impl_->store_location();
+    if (!where) {
+        spdlog::error("toolauth: WARDEN_STORE_URL must be sqlite:PATH or postgresql://...");
+        return where.error();
+    }
+    if (!where->postgres) return {};  // SQLite makes its key on first use, as always
+    auto key = impl_->load_key(*where);
+    if (!key) return key.error();
+    return {};
+}
 ToolAuth::~ToolAuth() = default;
 
 void ToolAuth::set_redirect_uri(std::string redirect_uri) {

@@ -119,9 +119,11 @@ std::optional<ToolResult> ToolAuth::obtain_token(const Tool& tool, Context& ctx)
     const auto needed = scope_union({}, need.scopes);
     const std::string user = token_owner(ctx);
 
+    boost::system::error_code store_error;
     auto lookup = [&]() -> std::optional<TokenRecord> {
         auto r = (*store)->get(user, provider->id);
         if (!r) {
+            store_error = r.error();
             // Fail closed: an undecryptable record is never used; a new authorization
             // replaces it.
             spdlog::warn("toolauth: stored {} token of user {} unusable: {}", provider->id, user,
@@ -132,6 +134,12 @@ std::optional<ToolResult> ToolAuth::obtain_token(const Tool& tool, Context& ctx)
     };
 
     auto record = lookup();
+    // A store that cannot be reached (a shared database restarting) is not a reason to
+    // send the user through the provider again: say so, and let the client retry.
+    if (store_error && store_error != Error::store_decrypt_failed)
+        return ToolResult::error("Tool '" + tool.name +
+                                 "' cannot run now: the token store is unavailable (" +
+                                 store_error.message() + "); try again shortly.");
     if (record && scopes_cover(record->scopes, needed)) {
         if (!expired(*record)) {
             hand_over(ctx, *record);

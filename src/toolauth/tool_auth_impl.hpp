@@ -25,8 +25,12 @@ struct ToolAuth::Impl {
     SecretSource secrets;
     StateStore states;
 
-    /// The store, opened on first use (the key file is created then).
+    /// The store, opened on first use (for SQLite the key file is created then).
     result<std::shared_ptr<TokenStore>> store();
+    /// Where the store lives: `store_url`, $WARDEN_STORE_URL, or SQLite at `store_path`.
+    result<StoreLocation> store_location() const;
+    /// The store key; never a new one for PostgreSQL (replicas must share it).
+    result<StoreKey> load_key(const StoreLocation& where) const;
     /// The redirect URI; starts the loopback listener on first use when there is one.
     result<std::string> redirect_uri();
     /// Wakes calls waiting for an authorization to complete.

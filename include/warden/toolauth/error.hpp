@@ -36,6 +36,9 @@ enum class Error {
     store_schema_too_new,
     /// The token-store key is missing or malformed, or its key file is unsafe.
     bad_key,
+    /// `WARDEN_STORE_URL` (or `ToolAuthOptions::store_url`) is neither `sqlite:PATH` nor a
+    /// `postgresql://` URL.
+    bad_store_url,
     /// A secret a tool declared is not configured.
     secret_missing,
     /// A tool declared a secret name reserved for Warden itself (WARDEN_*).

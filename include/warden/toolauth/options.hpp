@@ -17,8 +17,13 @@ struct ToolAuthOptions {
     /// Providers configured in code; they replace the preset of the same id. The presets
     /// (github, google, microsoft, slack) are always available besides.
     std::vector<Provider> providers{};
-    /// The token store; null opens SQLite at `store_path`.
+    /// The token store; null opens the one `store_url` names.
     std::shared_ptr<TokenStore> store{};
+    /// Where tokens are kept: `sqlite:PATH`, or `postgresql://...` (also `postgres://`)
+    /// for several replicas sharing one database. Empty: $WARDEN_STORE_URL, else SQLite at
+    /// `store_path`. With PostgreSQL the key must be shared by every replica: it comes from
+    /// $WARDEN_TOOLAUTH_KEY or an existing key file, never a file created on first use.
+    std::string store_url{};
     /// Empty: $WARDEN_TOOLAUTH_DB or the default (see default_store_path).
     std::string store_path{};
     /// Empty: $WARDEN_TOOLAUTH_KEY_FILE or the default (see default_key_path).

@@ -1,6 +1,6 @@
 #pragma once
 // The downstream token store: per (user, provider) access and refresh tokens, encrypted at
-// rest. SQLite by default; a shared database can implement `TokenStore` later.
+// rest. SQLite by default; PostgreSQL for several replicas (`WARDEN_STORE_URL`).
 
 #include <warden/toolauth/environment.hpp>
 #include <warden/toolauth/error.hpp>
@@ -66,6 +66,28 @@ class TokenStore {
 /// store_schema_too_new.
 result<std::shared_ptr<TokenStore>> open_sqlite_token_store(const std::string& path,
                                                             std::optional<StoreKey> key);
+
+/// Opens the store in the PostgreSQL database at `conninfo` (a `postgresql://` URL or a
+/// libpq connection string), creating or upgrading its tables; safe when several replicas
+/// start at once (an advisory lock serializes migrations). A database that cannot be
+/// reached yet is retried on each use (errors: store_unavailable), so replicas may start
+/// before it. Without `key` only `list` and `remove` work.
+result<std::shared_ptr<TokenStore>> open_postgres_token_store(const std::string& conninfo,
+                                                              std::optional<StoreKey> key);
+
+/// Where a token store lives.
+struct StoreLocation {
+    bool postgres = false;
+    std::string target{};  ///< the SQLite path, or the PostgreSQL URL
+};
+
+/// Reads a store URL: `sqlite:PATH`, or `postgresql://...` / `postgres://...`; empty:
+/// SQLite at `default_path`. Errors: bad_store_url.
+result<StoreLocation> parse_store_url(std::string_view url, std::string default_path);
+
+/// Opens the store at `where` (SQLite or PostgreSQL, see above).
+result<std::shared_ptr<TokenStore>> open_token_store(const StoreLocation& where,
+                                                     std::optional<StoreKey> key);
 
 /// The store key: `WARDEN_TOOLAUTH_KEY` (64 hex digits or base64url of 32 bytes) if set,
 /// else the file `key_file` (32 raw bytes), which is created with mode 0600 from a CSPRNG

@@ -37,6 +37,11 @@ class ToolAuth {
     ToolAuth(const ToolAuth&) = delete;
     ToolAuth& operator=(const ToolAuth&) = delete;
 
+    /// Checks what can be checked before serving: the store URL's form and, for
+    /// PostgreSQL, that the shared key is configured (a replica must not make up a key of
+    /// its own: the others could not read what it stores). Errors: bad_store_url, bad_key.
+    result<void> check_configuration() const;
+
     /// The guard (ServerCore's ToolGuard): fills `ctx` with the tool's secrets and token,
     /// or returns the isError result to answer with. Blocks (token endpoint, URL
     /// elicitation); runs on a worker thread.

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the store tests that need a real PostgreSQL 15: starts a throwaway cluster on a
+# free loopback port (stopped by PID at exit, even on failure), then the PostgreSQL token
+# store tests and the end-to-end replica tests against it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+work=$(mktemp -d /tmp/warden-pg.XXXXXX)
+chmod 755 "$work"
+cleanup() { stop_postgres; stop_server; rm -rf "$work"; }
+trap cleanup EXIT
+
+start_postgres "$work/pg"
+# The stop/start commands leave PG_PID stale after a restart: re-read it before cleanup.
+export WARDEN_TEST_POSTGRES_URL=$PG_URL WARDEN_TEST_POSTGRES_STOP=$PG_STOP WARDEN_TEST_POSTGRES_START=$PG_START
+status=0
+build/tests/postgres_store_test || status=1
+PG_PID=$(head -1 "$work/pg/data/postmaster.pid" 2>/dev/null || true)
+if ls tests/e2e/postgres/*.test.mjs >/dev/null 2>&1; then
+    node_modules/.bin/node --test --test-concurrency=1 tests/e2e/postgres/*.test.mjs || status=1
+fi
+PG_PID=$(head -1 "$work/pg/data/postmaster.pid" 2>/dev/null || true)
+exit $status
