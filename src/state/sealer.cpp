@@ -76,6 +76,11 @@ result<Decoded> decode_payload(std::string_view plaintext) {
     if (!version || *version != kVersion || !id || !iat || !exp || !prn || !mth || !prm || !ans ||
         !ans->is_object() || !pnd || !pnd->is_array())
         return Error::malformed;
+    // Times must convert back to time points without overflow (system_clock counts
+    // nanoseconds in 64 bits: about year 2262).
+    const std::int64_t max_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::duration::max()).count();
+    if (*iat < 0 || *exp < *iat || *exp > max_ms) return Error::malformed;
     auto principal_digest = jose::base64url_decode(*prn);
     auto params = jose::base64url_decode(*prm);
     if (!principal_digest || !params || id->empty()) return Error::malformed;
