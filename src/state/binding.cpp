@@ -103,3 +103,30 @@ Binding bind(const Principal* principal, std::string_view method,
 }
 
 }  // namespace warden::state
+
+namespace warden::state {
+
+result<boost::json::object> collect_answers(const Opened* opened,
+                                            const boost::json::value* input_responses) {
+    json::object answers = opened ? opened->payload.answers : json::object{};
+    if (!input_responses) return answers;
+    const auto* given = input_responses->if_object();
+    if (!given) return Error::bad_input_responses;
+    auto take = [&](std::string_view key) -> result<void> {
+        const auto* answer = given->if_contains(key);
+        if (!answer || answers.contains(key)) return {};
+        if (!answer->is_object()) return Error::bad_input_responses;
+        answers[key] = *answer;
+        return {};
+    };
+    if (opened) {
+        for (const auto& key : opened->payload.pending)
+            if (auto r = take(key); !r) return r.error();
+    } else {
+        for (const auto& kv : *given)
+            if (auto r = take(kv.key()); !r) return r.error();
+    }
+    return answers;
+}
+
+}  // namespace warden::state

@@ -35,6 +35,8 @@ class Category final : public boost::system::error_category {
                 return "requestState would exceed its size limit";
             case Error::bad_key:
                 return "requestState key missing, malformed or unsafe";
+            case Error::bad_input_responses:
+                return "inputResponses must be an object of result objects";
         }
         return "unknown warden.state error";
     }
@@ -72,6 +74,8 @@ const char* reason(boost::system::error_code ec) noexcept {
             return "too_large";
         case Error::bad_key:
             return "bad_key";
+        case Error::bad_input_responses:
+            return "bad_input_responses";
     }
     return "unknown";
 }
@@ -85,7 +89,8 @@ boost::json::object rpc_error(boost::system::error_code ec) {
     std::string message = ec.category() == error_category() ? ec.message() : "internal error";
     // Every refusal of the client's state ends the same way: the request can be sent
     // again from the start (without requestState and inputResponses).
-    if (!server_side) message += "; send the request again without requestState";
+    if (!server_side && ec != Error::bad_input_responses)
+        message += "; send the request again without requestState";
     error["message"] = message;
     error["data"] = boost::json::object{{"reason", reason(ec)}};
     return error;

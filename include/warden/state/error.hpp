@@ -40,6 +40,8 @@ enum class Error {
     /// No usable key: none configured, a malformed `WARDEN_STATE_KEY`, duplicate or
     /// invalid key ids, or an unsafe key file.
     bad_key,
+    /// `inputResponses` is not an object, or an answer in it is not an object.
+    bad_input_responses,
 };
 
 /// The "warden.state" category.
@@ -53,7 +55,7 @@ template <class T>
 using result = boost::system::result<T>;
 
 /// The JSON-RPC error object for a refused state: `{"code", "message", "data": {"reason"}}`.
-/// Every way the client's state can be wrong is -32602 (Invalid params: the
+/// Every way the client's state (or `inputResponses`) can be wrong is -32602 (Invalid params: the
 /// `requestState` parameter is invalid; MCP 2026-07-28 basic/patterns/mrtr asks servers to
 /// reject state that fails verification); `replay_cache_full`, `too_large` and `bad_key`
 /// are the server's problem: -32603. `reason` is the enumerator's name (e.g. "expired").

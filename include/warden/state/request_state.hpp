@@ -111,6 +111,17 @@ struct Opened {
     Clock::time_point expires_at{};
 };
 
+/// The answers a run of the handler may use: the opened state's recorded `answers`, plus
+/// the retry's `inputResponses` (`input_responses`: the params member, null when absent)
+/// for the keys the state said were pending. Without a state (`opened` null) every key of
+/// `inputResponses` is taken: such answers are client input like any other, and a handler
+/// only ever looks up the keys it asks. Recorded answers win over a retry's (an earlier
+/// round's answer cannot be replaced). Keys not asked are ignored (MCP 2026-07-28 mrtr
+/// "Error Handling"). Errors: bad_input_responses (present but not an object, or a used
+/// answer that is not an object).
+result<boost::json::object> collect_answers(const Opened* opened,
+                                            const boost::json::value* input_responses);
+
 struct SealOptions {
     /// How long a state opens after it is sealed. Short: a human answering a form or
     /// finishing an OAuth flow, not a session.

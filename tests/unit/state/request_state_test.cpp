@@ -345,10 +345,51 @@ TEST(StateError, MapsToJsonRpcErrors) {
         EXPECT_EQ(st::rpc_error(e).at("code").as_int64(), -32603) << st::reason(e);
     // Distinct codes, distinct reasons.
     std::set<std::string> reasons;
-    for (int v = 1; v <= static_cast<int>(st::Error::bad_key); ++v)
+    for (int v = 1; v <= static_cast<int>(st::Error::bad_input_responses); ++v)
         reasons.insert(st::reason(static_cast<st::Error>(v)));
-    EXPECT_EQ(reasons.size(), static_cast<std::size_t>(st::Error::bad_key));
+    EXPECT_EQ(reasons.size(), static_cast<std::size_t>(st::Error::bad_input_responses));
     EXPECT_EQ(st::error_category().name(), std::string("warden.state"));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CollectAnswers, TakesPendingKeysFromTheRetryAndKeepsRecordedOnes) {
+    st::Opened opened;
+    opened.payload.answers["first"] = json::parse(R"({"action":"accept","content":{"n":1}})");
+    opened.payload.pending = {"second"};
+    const json::value retry = json::parse(
+        R"({"second":{"action":"accept"},"first":{"action":"decline"},"extra":{"x":1}})");
+    auto answers = st::collect_answers(&opened, &retry);
+    ASSERT_TRUE(answers);
+    EXPECT_EQ(answers->size(), 2u);
+    EXPECT_EQ(answers->at("first").at("action").as_string(), "accept");  // not replaced
+    EXPECT_EQ(answers->at("second").at("action").as_string(), "accept");
+    EXPECT_FALSE(answers->contains("extra"));
+}
+
+TEST(CollectAnswers, WithoutStateTakesEveryObjectAnswer) {
+    const json::value retry = json::parse(R"({"user_name":{"action":"accept"},"other":{}})");
+    auto answers = st::collect_answers(nullptr, &retry);
+    ASSERT_TRUE(answers);
+    EXPECT_EQ(answers->size(), 2u);
+    EXPECT_TRUE(st::collect_answers(nullptr, nullptr)->empty());
+}
+
+TEST(CollectAnswers, RefusesMalformedInputResponses) {
+    for (const char* bad : {"null", "[]", "7", R"({"user_name":12345})"}) {
+        const json::value v = json::parse(bad);
+        auto answers = st::collect_answers(nullptr, &v);
+        ASSERT_FALSE(answers) << bad;
+        EXPECT_EQ(answers.error(), st::Error::bad_input_responses);
+        EXPECT_EQ(st::rpc_error(answers.error()).at("code").as_int64(), -32602);
+    }
+    // A malformed answer to a key nobody asked is ignored, like any extra key.
+    st::Opened opened;
+    opened.payload.pending = {"asked"};
+    const json::value v = json::parse(R"({"asked":{"action":"accept"},"junk":5})");
+    EXPECT_TRUE(st::collect_answers(&opened, &v));
 }
 
 }  // namespace
