@@ -238,16 +238,7 @@ class SqliteTaskStore final : public TaskStore {
         st.bind(5, cursor_time);
         st.bind(6, cursor_id);
         st.bind(7, static_cast<std::int64_t>(limit));
-        std::vector<Task> out;
-        while (true) {
-            auto row = st.step();
-            if (!row) return Error::store_unavailable;
-            if (!*row) break;
-            auto t = read_row(st);
-            if (!t) return t.error();
-            out.push_back(std::move(*t));
-        }
-        return out;
+        return read_all(st);
     }
 
     result<Task> load(std::string_view id) override {
@@ -298,6 +289,18 @@ class SqliteTaskStore final : public TaskStore {
         if (auto w = write(*t); !w) return w.error();
         if (!tx.commit()) return Error::store_unavailable;
         return std::move(*t);
+    }
+
+    result<std::vector<Task>> unfinished(Clock::time_point now, std::size_t limit) override {
+        std::lock_guard lock(mutex_);
+        const std::string sql = select(
+            "status = 'working' AND (expires_at IS NULL OR expires_at > ?1) "
+            "ORDER BY created_at, id LIMIT ?2");
+        auto st = db_.prepare(sql.c_str());
+        if (!st) return Error::store_unavailable;
+        st.bind(1, to_ms(now));
+        st.bind(2, static_cast<std::int64_t>(limit));
+        return read_all(st);
     }
 
     result<std::size_t> purge_expired(Clock::time_point now) override {
@@ -352,6 +355,18 @@ class SqliteTaskStore final : public TaskStore {
         if (!st) return Error::store_unavailable;
         st.bind(1, id);
         return read_one(st);
+    }
+
+    static result<std::vector<Task>> read_all(Statement& st) {
+        std::vector<Task> out;
+        while (true) {
+            auto row = st.step();
+            if (!row) return Error::store_unavailable;
+            if (!*row) return out;
+            auto t = read_row(st);
+            if (!t) return t.error();
+            out.push_back(std::move(*t));
+        }
     }
 
     static result<Task> read_one(Statement& st) {

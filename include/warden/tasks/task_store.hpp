@@ -101,6 +101,12 @@ class TaskStore {
     virtual result<Task> update(std::string_view id, const Update& update,
                                 Clock::time_point now) = 0;
 
+    /// Live tasks in `working` whatever their owner, oldest first, at most `limit`: what a
+    /// restarted server must resume (re-run with the recorded answers) or fail. With
+    /// several replicas sharing a store this needs a claim (a lease per runner), which
+    /// comes with the PostgreSQL store. Errors: store_unavailable.
+    virtual result<std::vector<Task>> unfinished(Clock::time_point now, std::size_t limit) = 0;
+
     /// Deletes tasks past their TTL; returns how many.
     virtual result<std::size_t> purge_expired(Clock::time_point now) = 0;
 };

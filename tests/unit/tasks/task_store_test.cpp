@@ -270,6 +270,28 @@ TEST(TaskStore, SurvivesARestart) {
     EXPECT_EQ(store->get(done_id, kBob, kT0 + 10s).error(), tk::Error::not_found);
 }
 
+TEST(TaskStore, FindsUnfinishedWorkAfterARestart) {
+    const auto path = temp_db("unfinished");
+    std::string working_id;
+    {
+        auto store = open_store(path);
+        working_id = store->create(new_task(), kT0)->id;
+        auto waiting = store->create(new_task(kBob), kT0 + 1s);
+        ASSERT_TRUE(store->update(waiting->id, ask(kTwoQuestions), kT0 + 1s));
+        auto done = store->create(new_task(), kT0 + 2s);
+        tk::Update complete;
+        complete.status = tk::Status::completed;
+        ASSERT_TRUE(store->update(done->id, complete, kT0 + 2s));
+    }
+    auto store = open_store(path);
+    auto todo = store->unfinished(kT0 + 5s, 10);
+    ASSERT_TRUE(todo);
+    ASSERT_EQ(todo->size(), 1u);
+    EXPECT_EQ((*todo)[0].id, working_id);
+    EXPECT_EQ((*todo)[0].params, new_task().params);
+    EXPECT_TRUE(store->unfinished(kT0 + 1h, 10)->empty());  // past its TTL
+}
+
 TEST(TaskStore, TwoConnectionsShareOneFile) {
     const auto path = temp_db("shared");
     auto a = open_store(path);
