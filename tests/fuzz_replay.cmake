@@ -22,3 +22,4 @@ warden_fuzz_replay(fuzz_http_request http_request_fuzz.cpp warden_transport_http
 warden_fuzz_replay(fuzz_auth_parsers auth_parsers_fuzz.cpp warden_auth)
 warden_fuzz_replay(fuzz_env_config env_config_fuzz.cpp warden_auth)
 warden_fuzz_replay(fuzz_auth_header auth_header_fuzz.cpp warden_auth)
+warden_fuzz_replay(fuzz_request_state request_state_fuzz.cpp warden_state warden_jose)

@@ -1,6 +1,8 @@
 #pragma once
-// Internal: the few crypto primitives toolauth needs, on OpenSSL EVP.
+// Internal: the crypto toolauth needs, from the shared crypto module, with its errors
+// expressed as toolauth's own.
 
+#include <warden/crypto.hpp>
 #include <warden/toolauth/error.hpp>
 
 #include <string>
@@ -8,19 +10,18 @@
 
 namespace warden::toolauth::crypto {
 
-/// `n` bytes from OpenSSL's CSPRNG. Throws only if the CSPRNG fails (unrecoverable).
-std::string random_bytes(std::size_t n);
-/// `n` random bytes, base64url without padding.
-std::string random_token(std::size_t n);
-/// SHA-256 of `data` (32 raw bytes).
-std::string sha256(std::string_view data);
-/// Constant-time equality (CRYPTO_memcmp); different lengths are unequal.
-bool equal(std::string_view a, std::string_view b);
+using warden::crypto::equal;
+using warden::crypto::random_bytes;
+using warden::crypto::random_token;
+using warden::crypto::seal;
+using warden::crypto::sha256;
 
-/// AES-256-GCM: nonce (12 random bytes) || ciphertext || tag (16 bytes), with `aad`
-/// authenticated. `key` is 32 bytes.
-std::string seal(std::string_view key, std::string_view plaintext, std::string_view aad);
 /// Opens what `seal` made. Errors: store_decrypt_failed (wrong key, wrong aad, tampered).
-result<std::string> open(std::string_view key, std::string_view sealed, std::string_view aad);
+inline result<std::string> open(std::string_view key, std::string_view sealed,
+                                std::string_view aad) {
+    auto plain = warden::crypto::open(key, sealed, aad);
+    if (!plain) return Error::store_decrypt_failed;
+    return std::move(*plain);
+}
 
 }  // namespace warden::toolauth::crypto

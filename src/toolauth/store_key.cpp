@@ -1,75 +1,10 @@
 #include <warden/toolauth/token_store.hpp>
 
-#include "toolauth/crypto.hpp"
-
-#include <warden/jose/base64url.hpp>
+#include <warden/crypto.hpp>
 
 #include <openssl/crypto.h>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdlib>
-#include <filesystem>
-
 namespace warden::toolauth {
-namespace {
-
-std::optional<std::string> decode_hex(std::string_view s) {
-    if (s.size() % 2) return std::nullopt;
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); i += 2) {
-        auto nibble = [](char c) -> int {
-            if (c >= '0' && c <= '9') return c - '0';
-            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-            return -1;
-        };
-        int hi = nibble(s[i]), lo = nibble(s[i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out += static_cast<char>(hi * 16 + lo);
-    }
-    return out;
-}
-
-result<StoreKey> to_key(std::string raw) {
-    if (raw.size() != 32) {
-        OPENSSL_cleanse(raw.data(), raw.size());
-        return Error::bad_key;
-    }
-    StoreKey key;
-    std::copy(raw.begin(), raw.end(), key.bytes.begin());
-    OPENSSL_cleanse(raw.data(), raw.size());
-    return key;
-}
-
-std::string data_dir(const EnvLookup& env) {
-    if (auto x = env("XDG_DATA_HOME"); x && !x->empty()) return *x + "/warden";
-    if (auto h = env("HOME"); h && !h->empty()) return *h + "/.local/share/warden";
-    return ".";
-}
-
-result<StoreKey> create_key_file(const std::string& path) {
-    std::error_code ec;
-    auto dir = std::filesystem::path(path).parent_path();
-    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-    // O_EXCL: never clobber a key another process created meanwhile.
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return Error::bad_key;
-    std::string raw = crypto::random_bytes(32);
-    bool ok =
-        ::write(fd, raw.data(), raw.size()) == static_cast<ssize_t>(raw.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok) {
-        ::unlink(path.c_str());
-        return Error::bad_key;
-    }
-    return to_key(std::move(raw));
-}
-
-}  // namespace
 
 StoreKey::~StoreKey() {
     OPENSSL_cleanse(bytes.data(), bytes.size());
@@ -77,38 +12,24 @@ StoreKey::~StoreKey() {
 
 std::string default_store_path(const EnvLookup& env) {
     if (auto v = env("WARDEN_TOOLAUTH_DB"); v && !v->empty()) return *v;
-    return data_dir(env) + "/tokens.db";
+    return warden::crypto::data_dir(env) + "/tokens.db";
 }
 
 std::string default_key_path(const EnvLookup& env) {
     if (auto v = env("WARDEN_TOOLAUTH_KEY_FILE"); v && !v->empty()) return *v;
-    return data_dir(env) + "/toolauth.key";
+    return warden::crypto::data_dir(env) + "/toolauth.key";
 }
 
 result<StoreKey> load_store_key(const EnvLookup& env, const std::string& key_file, bool create) {
-    if (auto v = env("WARDEN_TOOLAUTH_KEY"); v && !v->empty()) {
-        if (auto hex = decode_hex(*v)) return to_key(std::move(*hex));
-        auto b64 = jose::base64url_decode(*v);
-        if (!b64) return Error::bad_key;
-        return to_key(std::move(*b64));
-    }
-    int fd = ::open(key_file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
-        if (errno == ENOENT && create) return create_key_file(key_file);
-        return Error::bad_key;
-    }
-    struct stat st {};
-    // A key others can read is no key: refuse it rather than use it.
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
-        ::close(fd);
-        return Error::bad_key;
-    }
-    std::string raw(64, '\0');
-    ssize_t n = ::read(fd, raw.data(), raw.size());
-    ::close(fd);
-    if (n < 0) return Error::bad_key;
-    raw.resize(static_cast<std::size_t>(n));
-    return to_key(std::move(raw));
+    auto loaded = [&]() -> warden::crypto::result<warden::crypto::SecretKey> {
+        if (auto v = env("WARDEN_TOOLAUTH_KEY"); v && !v->empty())
+            return warden::crypto::decode_key(*v);
+        return warden::crypto::load_key_file(key_file, create);
+    }();
+    if (!loaded) return Error::bad_key;
+    StoreKey key;
+    key.bytes = loaded->bytes;
+    return key;
 }
 
 }  // namespace warden::toolauth

@@ -1,4 +1,4 @@
-#include "toolauth/crypto.hpp"
+#include <warden/crypto.hpp>
 
 #include <warden/jose/base64url.hpp>
 
@@ -9,11 +9,12 @@
 #include <memory>
 #include <stdexcept>
 
-namespace warden::toolauth::crypto {
+namespace warden::crypto {
 namespace {
 
 constexpr std::size_t kNonce = 12;  // 96 bits, the GCM standard size (NIST SP 800-38D)
 constexpr std::size_t kTag = 16;
+static_assert(kNonce + kTag == kSealOverhead);
 
 struct CtxFree {
     void operator()(EVP_CIPHER_CTX* c) const noexcept { EVP_CIPHER_CTX_free(c); }
@@ -69,7 +70,7 @@ std::string seal(std::string_view key, std::string_view plaintext, std::string_v
 }
 
 result<std::string> open(std::string_view key, std::string_view sealed, std::string_view aad) {
-    if (key.size() != 32 || sealed.size() < kNonce + kTag) return Error::store_decrypt_failed;
+    if (key.size() != 32 || sealed.size() < kNonce + kTag) return Error::decrypt_failed;
     const std::size_t n = sealed.size() - kNonce - kTag;
     std::string out(n, '\0');
     auto* dst = reinterpret_cast<unsigned char*>(out.data());
@@ -84,9 +85,9 @@ result<std::string> open(std::string_view key, std::string_view sealed, std::str
         EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, tag.data()) != 1 ||
         EVP_DecryptFinal_ex(ctx.get(), dst + len, &len) != 1) {
         OPENSSL_cleanse(out.data(), out.size());
-        return Error::store_decrypt_failed;
+        return Error::decrypt_failed;
     }
     return out;
 }
 
-}  // namespace warden::toolauth::crypto
+}  // namespace warden::crypto

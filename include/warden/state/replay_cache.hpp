@@ -1,0 +1,37 @@
+#pragma once
+// Single use of sealed states: each state carries a random id; opening it records the id
+// until the state expires, and a second opening is refused. In memory per process now; a
+// store-backed implementation (PostgreSQL) shares it between replicas later.
+
+#include <warden/state/error.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+namespace warden::state {
+
+using Clock = std::chrono::system_clock;
+
+/// Remembers used ids until they expire. Implementations are thread-safe.
+class ReplayCache {
+  public:
+    virtual ~ReplayCache() = default;
+    /// Records `id` as used until `expires_at`, atomically with the check. Returns true
+    /// the first time, false when `id` was already recorded and has not expired (a
+    /// replay). Errors: replay_cache_full.
+    virtual result<bool> consume(std::string_view id, Clock::time_point expires_at,
+                                 Clock::time_point now) = 0;
+    /// How many ids are remembered now (tests and metrics).
+    virtual std::size_t size() const = 0;
+};
+
+/// An in-memory cache of at most `capacity` ids (each about 100 bytes). When it is full,
+/// expired ids are forgotten first (a state past its expiry can no longer be opened, so
+/// forgetting its id is safe); if every remembered id is still live, `consume` fails with
+/// replay_cache_full instead of evicting one, because forgetting a live id would let that
+/// state be replayed.
+std::shared_ptr<ReplayCache> make_memory_replay_cache(std::size_t capacity = 100'000);
+
+}  // namespace warden::state
