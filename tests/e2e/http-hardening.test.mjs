@@ -225,16 +225,18 @@ describe('HTTP connections per client', { timeout: 60000 }, () => {
 
   it('a client over its cap gets 503 and a close; a freed slot serves again', async () => {
     const held = [connectRaw(server.port), connectRaw(server.port), connectRaw(server.port)];
-    await Promise.all(held.map((c) => c.connected));
-    // Let the server count them (accepting is asynchronous).
-    await sleep(200);
+    // One answered request each: then the server has surely counted them.
+    for (const c of held) c.socket.write(`GET /healthz HTTP/1.1\r\nHost: ${server.hostHeader}\r\n\r\n`);
+    await waitFor(() => held.every((c) => statuses(c.received()).length === 1), 20000, 'the held connections to be served');
+    for (const c of held) assert.deepEqual(statuses(c.received()), [200]);
     const reply = await exchange(server.port, `GET /healthz HTTP/1.1\r\nHost: ${server.hostHeader}\r\n\r\n`);
     assert.deepEqual(statuses(reply), [503]);
     assert.match(reply, /too many connections from this client/);
     held[0].socket.destroy();
     await held[0].closed;
     let status;
-    for (let i = 0; i < 50 && status !== 200; ++i) {
+    // The server notices the close when its read ends; poll (bounded by the test timeout).
+    for (let i = 0; i < 400 && status !== 200; ++i) {
       await sleep(50);
       status = statuses(await exchange(server.port, `GET /healthz HTTP/1.1\r\nHost: ${server.hostHeader}\r\nConnection: close\r\n\r\n`))[0];
     }
