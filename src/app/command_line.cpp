@@ -40,8 +40,17 @@ int App::run(int argc, char** argv) {
         ->capture_default_str();
     cli.add_option("--max-sessions", http.max_sessions, "HTTP: further initialize gets 503")
         ->capture_default_str();
+    cli.add_option("--max-sessions-per-principal", http.max_sessions_per_principal,
+                   "HTTP: sessions one authenticated user may hold; further initialize gets 429")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     cli.add_option("--max-connections", http.max_connections,
                    "HTTP: requests on further connections get 503")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cli.add_option("--max-connections-per-client", http.max_connections_per_client,
+                   "HTTP: connections from one client address (behind a proxy, the proxy's); "
+                   "requests on further ones get 503")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     auto add_ms = [&](const char* name, std::chrono::milliseconds& field, const char* help) {

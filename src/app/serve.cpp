@@ -131,6 +131,12 @@ int serve_http(const std::shared_ptr<server::ServerCore>& core,
         gate = std::make_shared<transport::http::ResourceServerGate>(*auth_config, validator);
         if (auth_config->hide_unauthorized_tools) install_tool_filter(*core);
     }
+    if (auto refusal = transport::http::OriginPolicy::bind_refusal(http, gate != nullptr);
+        !refusal.empty()) {
+        spdlog::critical("http: {}", refusal);
+        if (validator) validator->stop();
+        return 2;
+    }
     transport::http::HttpServer server(core, http, gate);
     server.add_route(callback_path, callback_route(tool_auth));
     if (auto ec = server.listen()) {

@@ -24,14 +24,19 @@ void Connection::expires_after(std::chrono::milliseconds timeout) {
     if (deadline_ < armed_for_ && !stopped_ && !timed_out_) arm();
 }
 
+void Connection::close_at(clock::time_point when) {
+    close_at_ = when;
+    if (close_at_ < armed_for_ && !stopped_ && !timed_out_) arm();
+}
+
 void Connection::arm() {
-    armed_for_ = deadline_;
+    armed_for_ = next_deadline();
     if (armed_for_ == clock::time_point::max()) return;  // no I/O pending: nothing to watch
     // Setting the expiry cancels a wait still pending; its handler sees operation_aborted.
     watchdog_.expires_at(armed_for_);
     watchdog_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
         if (ec == net::error::operation_aborted || self->stopped_) return;
-        if (self->deadline_ <= clock::now()) {
+        if (self->next_deadline() <= clock::now()) {
             self->timed_out_ = true;
             boost::system::error_code ignored;
             self->socket.close(ignored);  // fails the pending I/O

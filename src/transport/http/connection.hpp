@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -45,6 +46,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     void expires_after(std::chrono::milliseconds timeout);
     /// No I/O is pending.
     void expires_never() { deadline_ = clock::time_point::max(); }
+    /// Closes the socket at `when` whatever is pending or not (a stream whose credentials
+    /// expire then); `clock::time_point::max()` cancels it.
+    void close_at(clock::time_point when);
     /// Whether the watchdog closed the socket.
     bool timed_out() const { return timed_out_; }
 
@@ -53,12 +57,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     net::awaitable<bool> write(net::const_buffer data, std::chrono::milliseconds timeout);
 
   private:
+    clock::time_point next_deadline() const { return std::min(deadline_, close_at_); }
     /// Sleeps towards the current deadline (not at all when there is none). Must be
     /// constructed through make_shared: the wait holds the connection.
     void arm();
 
     net::steady_timer watchdog_;
     clock::time_point deadline_ = clock::time_point::max();
+    clock::time_point close_at_ = clock::time_point::max();
     clock::time_point armed_for_ = clock::time_point::max();
     bool stopped_ = false;
     bool timed_out_ = false;

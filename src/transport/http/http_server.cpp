@@ -1,6 +1,7 @@
 #include "transport/http/http_server.hpp"
 
 #include "protocol/versions.hpp"
+#include "transport/http/request_head.hpp"
 #include "transport/http/server_state.hpp"
 
 #include <spdlog/spdlog.h>
@@ -16,6 +17,7 @@
 #include <boost/beast/http/parser.hpp>
 
 #include <array>
+#include <stdexcept>
 #include <thread>
 
 namespace warden::transport::http {
@@ -50,35 +52,58 @@ net::awaitable<void> drain(Connection& conn) {
 
 using RequestParser = bhttp::request_parser<bhttp::string_body, Fields::allocator_type>;
 
-// Reads one request into `parser`: first from what is buffered (the body, and even the
-// next requests, often come in the same packets as the headers), then from the socket.
-// The headers must arrive within `header_timeout`, the body within `body_timeout` once
-// they are in. Beast's async_read_header and async_read do this through layers of
-// composed operations that cost ~4% of a small request; the parsing is still Beast's.
-// Errors are Beast's too: end_of_stream for a close between requests, partial_message
-// for a close inside one, the parser's own for what it rejects.
-net::awaitable<beast::error_code> read_request(Connection& conn, RequestParser& parser,
-                                               std::chrono::milliseconds header_timeout,
-                                               std::chrono::milliseconds body_timeout) {
-    parser.eager(true);  // the whole buffered body in one put, not a piece
-    conn.expires_after(header_timeout);
-    bool body_deadline = false;
+// What the body of a request may take on the wire, framing included.
+struct BodyLimits {
+    std::size_t wire;  // all bytes after the header: data, chunk-size lines, extensions, trailer
+    std::size_t line;  // one unfinished chunk-size line or trailer section
+};
+
+// Reads into `parser` until its header is complete (`body` null) or, after that, until the
+// message is (`body` set). Bytes already buffered go first (the body, and even the next
+// requests, often come in the same packets as the header), then the socket, within
+// `timeout`. Beast's async_read_header and async_read do this through layers of composed
+// operations that cost ~4% of a small request; the parsing is still Beast's. Errors are
+// Beast's too: end_of_stream for a close between requests, partial_message for a close
+// inside one, the parser's own for what it rejects, body_limit for a body too large.
+//
+// Beast bounds the header (header_limit) and the body's data (body_limit) but not a chunked
+// body's framing: a chunk-size line, its extensions or the trailer that never end are kept
+// whole until they do (RFC 9112 §7.1.1 asks for a limit). So every byte of the body phase
+// counts: those the parser took plus those it waits to complete, against `body->wire`, and
+// what it waits to complete, against `body->line`.
+net::awaitable<beast::error_code> read_part(Connection& conn, RequestParser& parser,
+                                            std::chrono::milliseconds timeout,
+                                            const BodyLimits* body) {
+    // Header: not eager, so the body stays unparsed until the header is judged. Body: the
+    // whole buffered body in one put, not a piece.
+    parser.eager(body != nullptr);
+    conn.expires_after(timeout);
+    std::size_t taken = 0;
     beast::error_code ec;
     for (;;) {
         if (conn.buffer.size() > 0) {
-            const auto used = parser.put(conn.buffer.data(), ec);
+            std::size_t used = 0;
+            try {
+                used = parser.put(conn.buffer.data(), ec);
+            } catch (const std::length_error&) {
+                // Beast's fields hold no name or value over 64 KiB (they throw): a header
+                // field that large is over any header limit the server could be given.
+                ec = bhttp::error::header_limit;
+                break;
+            }
             conn.buffer.consume(used);
+            taken += used;
             if (ec == bhttp::error::need_more) {
                 ec = {};
-            } else if (ec || parser.is_done()) {
+            } else if (ec || (body ? parser.is_done() : parser.is_header_done())) {
                 break;
             } else if (used > 0) {
                 continue;
             }
         }
-        if (parser.is_header_done() && !body_deadline) {
-            conn.expires_after(body_timeout);
-            body_deadline = true;
+        if (body && (taken + conn.buffer.size() > body->wire || conn.buffer.size() > body->line)) {
+            ec = bhttp::error::body_limit;
+            break;
         }
         auto [read_ec, n] = co_await conn.socket.async_read_some(
             conn.buffer.prepare(beast::read_size(conn.buffer, 64 * 1024)),
@@ -101,6 +126,22 @@ net::awaitable<beast::error_code> read_request(Connection& conn, RequestParser& 
     conn.expires_never();
     co_return ec;
 }
+
+// A response that must not tell a foreign page anything (CORS headers come from the
+// request's Origin, which may be the reason for the refusal) and ends the connection.
+Response refusal(const Request& request, unsigned status, std::string_view message) {
+    Response res = make_rpc_error(request, status, -32600, message);
+    res.erase(bhttp::field::access_control_allow_origin);
+    res.erase(bhttp::field::access_control_expose_headers);
+    res.erase(bhttp::field::vary);
+    return res;
+}
+
+// The time on the steady clock when `expiry` (a token's exp) comes.
+Connection::clock::time_point steady_time_of(std::chrono::system_clock::time_point expiry) {
+    const auto left = expiry - std::chrono::system_clock::now();
+    return Connection::clock::now() + std::chrono::duration_cast<Connection::clock::duration>(left);
+}
 }  // namespace
 
 HttpServer::Impl::Impl(std::shared_ptr<server::ServerCore> core_, HttpOptions options_,
@@ -109,7 +150,7 @@ HttpServer::Impl::Impl(std::shared_ptr<server::ServerCore> core_, HttpOptions op
       options(std::move(options_)),
       auth(std::move(auth_)),
       origins(options),
-      sessions(options.max_sessions),
+      sessions(options.max_sessions, options.max_sessions_per_principal),
       io_thread_count(options.io_threads != 0
                           ? options.io_threads
                           : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4)),
@@ -154,6 +195,14 @@ net::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
         ~Counted() { --n; }
     } counted{connections};
     const bool over_limit = ++connections > options.max_connections;
+    beast::error_code peer_ec;
+    const auto peer = socket.remote_endpoint(peer_ec).address();
+    struct CountedForClient {
+        ClientConnections& counts;
+        net::ip::address peer;
+        ~CountedForClient() { counts.remove(peer); }
+    } counted_for_client{per_client, peer};
+    const bool over_client_limit = per_client.add(peer) > options.max_connections_per_client;
 
     const auto shared_conn = std::make_shared<Connection>(std::move(socket));
     auto& conn = *shared_conn;
@@ -165,6 +214,8 @@ net::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
     // included, and more from the heap when a request needs it.
     std::array<std::byte, 2048> field_space;
     std::pmr::monotonic_buffer_resource field_arena(field_space.data(), field_space.size());
+    const BodyLimits body_limits{options.max_body_bytes + options.max_header_bytes,
+                                 options.max_header_bytes};
     bool first = true;
     for (;;) {
         field_arena.release();  // the last request and its parser are gone
@@ -172,90 +223,137 @@ net::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
                              std::make_tuple(Fields::allocator_type(&field_arena)));
         parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
         parser.body_limit(options.max_body_bytes);
-        const auto ec = co_await read_request(
-            conn, parser, first ? options.read_timeout : options.keep_alive_timeout,
-            options.read_timeout);
+        auto ec = co_await read_part(
+            conn, parser, first ? options.read_timeout : options.keep_alive_timeout, nullptr);
         first = false;
         if (ec == bhttp::error::end_of_stream) break;  // a normal close (Beast #2637)
         if (ec) {
-            bool answered = false;
-            Request stub;
-            stub.version(11);
-            stub.keep_alive(false);
-            if (ec == bhttp::error::body_limit) {
-                answered = co_await write_response(
-                    conn,
-                    make_rpc_error(stub, 413, -32600,
-                                   "Payload Too Large: the body exceeds the limit"),
-                    kWriteTimeout);
-            } else if (ec == bhttp::error::header_limit) {
-                answered =
-                    co_await write_response(conn, make_response(stub, 431, {}, {}), kWriteTimeout);
-            } else if (!conn.timed_out() && ec != net::error::connection_reset &&
-                       ec != net::error::eof && ec != net::error::operation_aborted) {
-                answered = co_await write_response(
-                    conn, make_rpc_error(stub, 400, -32600, "Bad Request: malformed HTTP"),
-                    kWriteTimeout);
-            }
-            if (answered) co_await drain(conn);
+            co_await answer_read_error(conn, ec);
             break;
+        }
+
+        // Whatever the header alone decides is answered before the body is read: an
+        // unauthenticated client, or one refused for any other reason, costs no body.
+        const bool body_pending = !parser.is_done();
+        std::shared_ptr<const Principal> principal;
+        if (auto early = co_await answer_from_headers(parser.get(), parser.chunked(), over_limit,
+                                                      over_client_limit, principal)) {
+            // A body left unread cannot be told from the next request: close after the
+            // answer, and drop what still comes for a while so the answer is not lost to a
+            // TCP reset. (Reading it instead would make a client without credentials cost
+            // up to max_body_bytes; one that has none must come back anyway.)
+            if (body_pending) early->keep_alive(false);
+            const bool wanted_more = parser.get().keep_alive();
+            const bool keep = early->keep_alive();
+            if (!co_await write_response(conn, std::move(*early), kWriteTimeout)) break;
+            if (keep) continue;
+            if (body_pending || wanted_more) co_await drain(conn);
+            break;
+        }
+        if (body_pending) {
+            ec = co_await read_part(conn, parser, options.read_timeout, &body_limits);
+            if (ec) {
+                co_await answer_read_error(conn, ec);
+                break;
+            }
         }
         Request request = parser.release();
-        if (over_limit || stopping) {
-            Response busy = make_rpc_error(request, 503, -32603,
-                                           over_limit ? "Service Unavailable: too many connections"
-                                                      : "Service Unavailable: shutting down");
-            busy.keep_alive(false);
-            co_await write_response(conn, std::move(busy), kWriteTimeout);
-            break;
-        }
-        if (!co_await handle(conn, request)) break;
+        // A stream opened with a token ends when the token does: a GET stream (standalone
+        // or resumed) would otherwise deliver to whoever held the token once, forever. The
+        // client reconnects with a fresh token and Last-Event-ID. (A POST's answer, which
+        // the token authorized when it began, is delivered whole.)
+        const bool bounded =
+            principal && principal->expires_at && request.method() == bhttp::verb::get;
+        if (bounded) conn.close_at(steady_time_of(*principal->expires_at));
+        const bool keep = co_await handle_mcp(*this, conn, request, principal);
+        if (bounded) conn.close_at(Connection::clock::time_point::max());
+        if (!keep || !request.keep_alive()) break;
     }
     beast::error_code ignored;
     conn.socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-net::awaitable<bool> HttpServer::Impl::handle(Connection& conn, Request& request) {
-    auto target = request.target();
-    auto path = target.substr(0, target.find('?'));
-
-    // DNS-rebinding protection comes first: a foreign Host or Origin learns nothing.
-    auto host = request[bhttp::field::host];
-    auto origin = request[bhttp::field::origin];
-    if (!origins.host_allowed(host) || !origins.origin_allowed(origin, host)) {
-        Response res =
-            make_rpc_error(request, 403, -32600, "Forbidden: Host or Origin not allowed");
-        res.erase(bhttp::field::access_control_allow_origin);
-        co_return co_await write_response(conn, std::move(res), kWriteTimeout) &&
-            request.keep_alive();
+net::awaitable<void> HttpServer::Impl::answer_read_error(Connection& conn, beast::error_code ec) {
+    Request stub;
+    stub.version(11);
+    stub.keep_alive(false);
+    bool answered = false;
+    if (ec == bhttp::error::body_limit) {
+        answered = co_await write_response(
+            conn,
+            make_rpc_error(stub, 413, -32600,
+                           "Content Too Large: the body or its chunked framing exceeds the limit"),
+            kWriteTimeout);
+    } else if (ec == bhttp::error::header_limit) {
+        answered = co_await write_response(conn, make_response(stub, 431, {}, {}), kWriteTimeout);
+    } else if (!conn.timed_out() && ec != net::error::connection_reset && ec != net::error::eof &&
+               ec != net::error::operation_aborted) {
+        answered = co_await write_response(
+            conn, make_rpc_error(stub, 400, -32600, "Bad Request: malformed HTTP"), kWriteTimeout);
     }
-
-    if (path == "/healthz" &&
-        (request.method() == bhttp::verb::get || request.method() == bhttp::verb::head)) {
-        co_return co_await write_response(conn, make_response(request, 200, R"({"status":"ok"})"),
-                                          kWriteTimeout) &&
-            request.keep_alive();
-    }
-    if (!options.endpoint.empty() && path == options.endpoint) {
-        bool keep = co_await handle_mcp(*this, conn, request);
-        co_return keep&& request.keep_alive();
-    }
-    if (auto route = routes.find(path); route != routes.end())
-        co_return co_await serve_route(conn, request, route->second) && request.keep_alive();
-    if (auth) {
-        if (auto res = auth->route(request)) {
-            add_cors_headers(request, *res);
-            co_return co_await write_response(conn, std::move(*res), kWriteTimeout) &&
-                request.keep_alive();
-        }
-    }
-    co_return co_await write_response(conn, make_rpc_error(request, 404, -32600, "Not Found"),
-                                      kWriteTimeout) &&
-        request.keep_alive();
+    if (answered) co_await drain(conn);
 }
 
-net::awaitable<bool> HttpServer::Impl::serve_route(Connection& conn, const Request& request,
-                                                   const RouteHandler& handler) {
+net::awaitable<std::optional<Response>> HttpServer::Impl::answer_from_headers(
+    Request& head, bool chunked, bool over_limit, bool over_client_limit,
+    std::shared_ptr<const Principal>& principal) {
+    // Framing and Host first (RFC 9112 §6.1, §3.2): what follows may be a smuggled request.
+    if (auto bad = check_request_head(head, chunked)) {
+        Response res = refusal(head, bad.status, bad.reason);
+        res.keep_alive(false);
+        co_return res;
+    }
+    if (over_limit || over_client_limit || stopping) {
+        Response busy = make_rpc_error(
+            head, 503, -32603,
+            over_limit          ? "Service Unavailable: too many connections"
+            : over_client_limit ? "Service Unavailable: too many connections from this client"
+                                : "Service Unavailable: shutting down");
+        busy.keep_alive(false);
+        co_return busy;
+    }
+
+    // DNS-rebinding protection comes first: a foreign Host or Origin learns nothing.
+    auto host = head[bhttp::field::host];
+    if (!origins.host_allowed(host) || !origins.origin_allowed(head[bhttp::field::origin], host))
+        co_return refusal(head, 403, "Forbidden: Host or Origin not allowed");
+
+    auto target = head.target();
+    auto path = target.substr(0, target.find('?'));
+    const auto method = head.method();
+    if (path == "/healthz" && (method == bhttp::verb::get || method == bhttp::verb::head))
+        co_return make_response(head, 200, R"({"status":"ok"})");
+    if (!options.endpoint.empty() && path == options.endpoint) {
+        if (method == bhttp::verb::options) co_return make_preflight(head);
+        if (method != bhttp::verb::post && method != bhttp::verb::get &&
+            method != bhttp::verb::delete_) {
+            Response res = make_rpc_error(head, 405, -32600, "Method Not Allowed");
+            res.set(bhttp::field::allow, "GET, POST, DELETE, OPTIONS");
+            co_return res;
+        }
+        // Every request to the endpoint needs credentials when auth is on, also inside an
+        // established session (MCP authorization, "Token Requirements"). They are in the
+        // header: decided before the body is read.
+        if (auth) {
+            auto decision = co_await auth->authenticate(head);
+            if (decision.status != 0) co_return make_auth_answer(head, decision);
+            principal = std::move(decision.principal);
+        }
+        co_return std::nullopt;  // the endpoint needs the body
+    }
+    if (auto route = routes.find(path); route != routes.end())
+        co_return co_await serve_route(head, route->second);
+    if (auth) {
+        if (auto res = auth->route(head)) {
+            add_cors_headers(head, *res);
+            co_return std::move(*res);
+        }
+    }
+    co_return make_rpc_error(head, 404, -32600, "Not Found");
+}
+
+net::awaitable<Response> HttpServer::Impl::serve_route(const Request& request,
+                                                       const RouteHandler& handler) {
     auto target = request.target();
     auto query_at = target.find('?');
     RouteRequest req{
@@ -282,7 +380,7 @@ net::awaitable<bool> HttpServer::Impl::serve_route(Connection& conn, const Reque
         make_response(request, answer->status, std::move(answer->body), answer->content_type);
     res.set(bhttp::field::cache_control, "no-store");
     res.set("Referrer-Policy", "no-referrer");
-    co_return co_await write_response(conn, std::move(res), kWriteTimeout);
+    co_return res;
 }
 
 net::awaitable<void> HttpServer::Impl::sweep_loop() {

@@ -162,7 +162,16 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
                                                         : std::string(version));
         }
     } else if (initialize) {
-        http_session = server.sessions.create(*server.core, principal.get());
+        SessionRefusal refusal = SessionRefusal::none;
+        http_session = server.sessions.create(*server.core, principal.get(), &refusal);
+        if (refusal == SessionRefusal::principal_full) {
+            co_return co_await write_response(
+                conn,
+                make_rpc_error(req, 429, pr::error_code::invalid_request,
+                               "Too Many Requests: this user holds the most sessions allowed; "
+                               "end one (DELETE) or let one expire"),
+                kWriteTimeout);
+        }
         if (!http_session) {
             spdlog::warn("http: session limit ({}) reached", server.options.max_sessions);
             co_return co_await write_response(
@@ -269,28 +278,11 @@ net::awaitable<bool> handle_delete(HttpServer::Impl& server, Connection& conn, R
 
 }  // namespace
 
-net::awaitable<bool> handle_mcp(HttpServer::Impl& server, Connection& conn, Request& req) {
+net::awaitable<bool> handle_mcp(HttpServer::Impl& server, Connection& conn, Request& req,
+                                const std::shared_ptr<const Principal>& principal) {
+    // OPTIONS, other methods and credentials were answered from the header
+    // (HttpServer::Impl::answer_from_headers).
     const auto method = req.method();
-    if (method == bhttp::verb::options)
-        co_return co_await write_response(conn, make_preflight(req), kWriteTimeout);
-    if (method != bhttp::verb::post && method != bhttp::verb::get &&
-        method != bhttp::verb::delete_) {
-        Response res =
-            make_rpc_error(req, 405, pr::error_code::invalid_request, "Method Not Allowed");
-        res.set(bhttp::field::allow, "GET, POST, DELETE, OPTIONS");
-        co_return co_await write_response(conn, std::move(res), kWriteTimeout);
-    }
-
-    // Every request to the endpoint needs credentials when auth is on, also inside an
-    // established session (MCP authorization, "Token Requirements").
-    std::shared_ptr<const Principal> principal;
-    if (server.auth) {
-        auto decision = co_await server.auth->authenticate(req);
-        if (decision.status != 0)
-            co_return co_await write_response(conn, from_decision(req, decision), kWriteTimeout);
-        principal = std::move(decision.principal);
-    }
-
     if (method == bhttp::verb::post) co_return co_await handle_post(server, conn, req, principal);
     if (method == bhttp::verb::get) co_return co_await handle_get(server, conn, req, principal);
     co_return co_await handle_delete(server, conn, req, principal);

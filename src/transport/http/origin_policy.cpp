@@ -2,6 +2,8 @@
 
 #include "transport/http/ascii.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <algorithm>
 
 namespace warden::transport::http {
@@ -9,7 +11,8 @@ namespace warden::transport::http {
 namespace {
 
 bool is_loopback_name(std::string_view name) {
-    return ascii_iequals(name, "localhost") || name == "127.0.0.1" || name == "[::1]";
+    return ascii_iequals(name, "localhost") || name == "127.0.0.1" || name == "[::1]" ||
+           ascii_iequals(name, "[::ffff:127.0.0.1]");
 }
 
 bool listed(const std::vector<std::string>& list, std::string_view value) {
@@ -29,8 +32,32 @@ std::string_view host_name(std::string_view host) {
 }
 
 bool OriginPolicy::is_loopback_address(std::string_view address) {
-    return address == "localhost" || address.starts_with("127.") || address == "::1" ||
-           address == "[::1]";
+    if (ascii_iequals(address, "localhost")) return true;
+    if (address.size() > 2 && address.front() == '[' && address.back() == ']')
+        address = address.substr(1, address.size() - 2);
+    boost::system::error_code ec;
+    const auto ip = boost::asio::ip::make_address(std::string(address), ec);
+    if (ec) return false;
+    if (ip.is_v4()) return ip.to_v4().is_loopback();
+    // An IPv4-mapped loopback address (::ffff:127.0.0.1) is loopback too: a socket bound to
+    // it accepts only connections from 127.0.0.1.
+    const auto v6 = ip.to_v6();
+    return v6.is_loopback() ||
+           (v6.is_v4_mapped() &&
+            boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).is_loopback());
+}
+
+std::string OriginPolicy::bind_refusal(const HttpOptions& options, bool authenticated) {
+    if (is_loopback_address(options.host) || !options.allowed_hosts.empty() || authenticated)
+        return {};
+    // Without auth and without a Host list, a web page whose DNS name an attacker rebinds
+    // to this address would be served as a same-origin page (MCP transports: servers must
+    // validate Origin; RFC 9110 §7.2).
+    return "refusing to listen on " + options.host +
+           " without server-level auth and without an allowed-hosts list: any web page could "
+           "reach it through DNS rebinding. Name the Host values clients use with "
+           "--allowed-host (HttpOptions::allowed_hosts), configure MCP_RESOURCE_SERVER_*, or "
+           "bind to 127.0.0.1";
 }
 
 OriginPolicy::OriginPolicy(const HttpOptions& options)

@@ -12,8 +12,8 @@ namespace warden::transport::http {
 
 class OriginPolicy {
   public:
-    /// Loopback names (localhost, 127.0.0.1, [::1]) on `port` are the default when the
-    /// server is bound to loopback; explicit allow-lists replace them.
+    /// Loopback names (localhost, 127.0.0.1, [::1], [::ffff:127.0.0.1]), any port, are the
+    /// default when the server is bound to loopback; explicit allow-lists replace them.
     OriginPolicy(const HttpOptions& options);
 
     /// True when the Host header value is acceptable. An absent Host (HTTP/1.0) is not.
@@ -22,7 +22,15 @@ class OriginPolicy {
     /// Origin (non-browser clients) is always fine.
     bool origin_allowed(std::string_view origin, std::string_view host) const;
 
+    /// True for a loopback bind address: `localhost`, 127.0.0.0/8, `::1`, and IPv4-mapped
+    /// loopback (`::ffff:127.0.0.1`), with or without brackets.
     static bool is_loopback_address(std::string_view address);
+
+    /// Why a server with `options` must not start, empty when it may: bound to a
+    /// non-loopback address with neither `allowed_hosts` nor server-level auth
+    /// (`authenticated`), it would answer any Host, so a page that rebinds its DNS name to
+    /// the server's address could call its tools.
+    static std::string bind_refusal(const HttpOptions& options, bool authenticated);
 
   private:
     bool loopback_defaults_ = false;

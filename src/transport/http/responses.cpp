@@ -52,6 +52,13 @@ Response make_preflight(const Request& request) {
     return res;
 }
 
+Response make_auth_answer(const Request& request, const AuthDecision& decision) {
+    Response res = make_response(request, decision.status, decision.body);
+    if (!decision.www_authenticate.empty())
+        res.set(bhttp::field::www_authenticate, decision.www_authenticate);
+    return res;
+}
+
 net::awaitable<bool> write_response(Connection& conn, Response response,
                                     std::chrono::milliseconds timeout) {
     if (response.chunked()) {

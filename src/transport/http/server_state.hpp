@@ -3,6 +3,7 @@
 
 #include "server/core.hpp"
 #include "transport/http/auth_gate.hpp"
+#include "transport/http/client_connections.hpp"
 #include "transport/http/connection.hpp"
 #include "transport/http/http_server.hpp"
 #include "transport/http/origin_policy.hpp"
@@ -42,6 +43,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::optional<net::ip::tcp::acceptor> acceptor;
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> connections{0};
+    ClientConnections per_client;
     std::atomic<std::size_t> requests_in_flight{0};
     std::map<std::string, RouteHandler, std::less<>> routes;
     /// Runs route handlers. Not the core's worker pool: a tool call may hold a worker
@@ -55,11 +57,18 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     net::awaitable<void> accept_loop();
     net::awaitable<void> serve_connection(net::ip::tcp::socket socket);
     net::awaitable<void> sweep_loop();
-    /// Handles one request; false when the connection must close afterwards.
-    net::awaitable<bool> handle(Connection& conn, Request& request);
-    /// Runs a route handler on the route pool and writes its answer.
-    net::awaitable<bool> serve_route(Connection& conn, const Request& request,
-                                     const RouteHandler& handler);
+    /// Answers (413, 431, 400) a request that could not be read, when the client can still
+    /// hear it.
+    net::awaitable<void> answer_read_error(Connection& conn, beast::error_code ec);
+    /// The answer to a request that its header alone decides (malformed framing or Host,
+    /// limits, Host/Origin, health, routes, preflight, 405, credentials), or nullopt when
+    /// the MCP endpoint needs its body; then `principal` is the verified caller (null
+    /// without auth). `chunked` is the parser's view of the framing.
+    net::awaitable<std::optional<Response>> answer_from_headers(
+        Request& head, bool chunked, bool over_limit, bool over_client_limit,
+        std::shared_ptr<const Principal>& principal);
+    /// Runs a route handler on the route pool; its answer.
+    net::awaitable<Response> serve_route(const Request& request, const RouteHandler& handler);
     void begin_shutdown();
 };
 
@@ -75,6 +84,8 @@ Response make_rpc_error(const Request& request, unsigned status, int code,
 void add_cors_headers(const Request& request, Response& response);
 /// Answers a CORS preflight.
 Response make_preflight(const Request& request);
+/// The answer to a refused credential check (401, 403, 400 or 503, with its challenge).
+Response make_auth_answer(const Request& request, const AuthDecision& decision);
 /// Writes a response; false on a write error.
 net::awaitable<bool> write_response(Connection& conn, Response response,
                                     std::chrono::milliseconds timeout);
@@ -92,6 +103,10 @@ net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn,
 
 // --- mcp_endpoint.cpp -------------------------------------------------------------------
 
-net::awaitable<bool> handle_mcp(HttpServer::Impl& server, Connection& conn, Request& request);
+/// Serves a POST, GET or DELETE to the endpoint whose header passed answer_from_headers;
+/// `principal` is the verified caller (null without auth). False when the connection must
+/// close.
+net::awaitable<bool> handle_mcp(HttpServer::Impl& server, Connection& conn, Request& request,
+                                const std::shared_ptr<const Principal>& principal);
 
 }  // namespace warden::transport::http

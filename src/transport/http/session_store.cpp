@@ -80,6 +80,18 @@ bool HttpSession::bound_to(const Principal* principal) const {
     return principal->issuer == issuer_ && principal->user_id == subject_;
 }
 
+namespace {
+// An issuer is a URL, which has no newline: the first newline ends it.
+std::string key_of(const std::string& issuer, const std::string& subject) {
+    if (issuer.empty() && subject.empty()) return {};
+    return issuer + '\n' + subject;
+}
+}  // namespace
+
+std::string HttpSession::principal_key() const {
+    return key_of(issuer_, subject_);
+}
+
 void HttpSession::touch() {
     std::lock_guard lock(mutex_);
     last_used_ = std::chrono::steady_clock::now();
@@ -149,16 +161,40 @@ void HttpSession::close() {
 }
 
 std::shared_ptr<HttpSession> SessionStore::create(server::ServerCore& core,
-                                                  const Principal* principal) {
+                                                  const Principal* principal,
+                                                  SessionRefusal* refusal) {
+    const auto refuse = [refusal](SessionRefusal why) {
+        if (refusal) *refusal = why;
+        return nullptr;
+    };
+    const std::string key = principal ? key_of(principal->issuer, principal->user_id) : "";
     std::lock_guard lock(mutex_);
-    if (sessions_.size() >= max_sessions_) return nullptr;
+    if (sessions_.size() >= max_sessions_) return refuse(SessionRefusal::server_full);
+    std::size_t* held = nullptr;
+    if (!key.empty()) {
+        held = &per_principal_[key];
+        if (*held >= max_per_principal_) {
+            if (*held == 0) per_principal_.erase(key);
+            return refuse(SessionRefusal::principal_full);
+        }
+    }
     // 128 bits from the CSPRNG: unguessable, and only visible ASCII as MCP requires.
     std::string id = random_hex(16);
     auto session = std::make_shared<HttpSession>(id, core.create_session(id),
                                                  principal ? principal->issuer : std::string{},
                                                  principal ? principal->user_id : std::string{});
     sessions_.emplace(id, session);
+    if (held) ++*held;
+    if (refusal) *refusal = SessionRefusal::none;
     return session;
+}
+
+void SessionStore::uncount_locked(const HttpSession& session) {
+    const auto key = session.principal_key();
+    if (key.empty()) return;
+    auto it = per_principal_.find(key);
+    if (it == per_principal_.end()) return;
+    if (--it->second == 0) per_principal_.erase(it);
 }
 
 std::shared_ptr<HttpSession> SessionStore::find(const std::string& id) const {
@@ -175,6 +211,7 @@ bool SessionStore::remove(const std::string& id) {
         if (it == sessions_.end()) return false;
         gone = std::move(it->second);
         sessions_.erase(it);
+        uncount_locked(*gone);
     }
     gone->close();
     return true;
@@ -187,6 +224,7 @@ std::size_t SessionStore::sweep(std::chrono::milliseconds idle) {
         std::lock_guard lock(mutex_);
         for (auto it = sessions_.begin(); it != sessions_.end();) {
             if (it->second->last_used() < cutoff && !it->second->busy()) {
+                uncount_locked(*it->second);
                 expired.push_back(std::move(it->second));
                 it = sessions_.erase(it);
             } else {
@@ -203,6 +241,7 @@ void SessionStore::close_all() {
     {
         std::lock_guard lock(mutex_);
         all.swap(sessions_);
+        per_principal_.clear();
     }
     for (auto& [id, s] : all) s->close();
 }

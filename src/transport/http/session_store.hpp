@@ -28,6 +28,8 @@ class HttpSession {
     const std::shared_ptr<server::Session>& session() const { return session_; }
     /// True when `principal` (or its absence) is the one that created the session.
     bool bound_to(const Principal* principal) const;
+    /// "<issuer>\n<subject>" of the creating principal; empty for an anonymous session.
+    std::string principal_key() const;
 
     void touch();
     std::chrono::steady_clock::time_point last_used() const;
@@ -53,12 +55,27 @@ class HttpSession {
     std::shared_ptr<Stream> standalone_;
 };
 
+/// Why SessionStore::create made no session.
+enum class SessionRefusal {
+    none,            ///< a session was made
+    server_full,     ///< `max_sessions` sessions exist
+    principal_full,  ///< the principal holds `max_per_principal` sessions
+};
+
+/// Thread-safe.
 class SessionStore {
   public:
-    explicit SessionStore(std::size_t max_sessions) : max_sessions_(max_sessions) {}
+    /// At most `max_sessions` sessions, and at most `max_per_principal` per authenticated
+    /// principal (anonymous sessions have only the global cap: without auth every client is
+    /// the same nobody), so one user cannot take every session.
+    explicit SessionStore(std::size_t max_sessions,
+                          std::size_t max_per_principal = static_cast<std::size_t>(-1))
+        : max_sessions_(max_sessions), max_per_principal_(max_per_principal) {}
 
-    /// A new session bound to `principal`; null when the cap is reached.
-    std::shared_ptr<HttpSession> create(server::ServerCore& core, const Principal* principal);
+    /// A new session bound to `principal` (null: anonymous); null when a cap is reached,
+    /// and then `refusal` (when given) says which.
+    std::shared_ptr<HttpSession> create(server::ServerCore& core, const Principal* principal,
+                                        SessionRefusal* refusal = nullptr);
     std::shared_ptr<HttpSession> find(const std::string& id) const;
     bool remove(const std::string& id);
     /// Closes and forgets sessions idle for longer than `idle`. Returns how many.
@@ -67,9 +84,14 @@ class SessionStore {
     std::size_t size() const;
 
   private:
+    // Forgets `session`'s share of its principal's count; the caller holds mutex_.
+    void uncount_locked(const HttpSession& session);
+
     const std::size_t max_sessions_;
+    const std::size_t max_per_principal_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<HttpSession>> sessions_;
+    std::unordered_map<std::string, std::size_t> per_principal_;  // principal_key -> sessions
 };
 
 }  // namespace warden::transport::http

@@ -180,3 +180,32 @@ TEST(ConnectionTest, StoppingTheWatchdogReleasesTheConnection) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ConnectionCloseAt, ClosesTheSocketAtThatTimeWithNoIoPending) {
+    // A stream waiting for news has no I/O pending; its credentials still end.
+    Pair p;
+    p.run([&]() -> asio::awaitable<void> {
+        p.conn->close_at(Connection::clock::now() + 100ms);
+        for (int i = 0; i < 200 && p.conn->socket.is_open(); ++i) co_await pause(50ms);
+    });
+    EXPECT_FALSE(p.conn->socket.is_open());
+}
+
+TEST(ConnectionCloseAt, CancelledBeforeItComesLeavesTheConnectionOpen) {
+    Pair p;
+    boost::system::error_code ec;
+    p.run([&]() -> asio::awaitable<void> {
+        p.conn->close_at(Connection::clock::now() + 100ms);
+        p.conn->close_at(Connection::clock::time_point::max());
+        co_await pause(300ms);
+        asio::co_spawn(p.ioc, send_after(p.client, 0ms), asio::detached);
+        p.conn->expires_after(5s);
+        ec = co_await read_some(*p.conn);
+    });
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_TRUE(p.conn->socket.is_open());
+}
+
+}  // namespace

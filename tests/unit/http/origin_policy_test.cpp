@@ -151,3 +151,47 @@ TEST(OriginPolicyPublic, OriginMustBeSameAsHost) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(OriginPolicyLoopback, MappedAndOtherLoopbackFormsAreLoopback) {
+    EXPECT_TRUE(OriginPolicy::is_loopback_address("::ffff:127.0.0.1"));
+    EXPECT_TRUE(OriginPolicy::is_loopback_address("[::ffff:127.0.0.1]"));
+    EXPECT_TRUE(OriginPolicy::is_loopback_address("::FFFF:127.0.0.2"));
+    EXPECT_TRUE(OriginPolicy::is_loopback_address("0:0:0:0:0:0:0:1"));
+    EXPECT_TRUE(OriginPolicy::is_loopback_address("LOCALHOST"));
+    EXPECT_FALSE(OriginPolicy::is_loopback_address("::ffff:10.0.0.1"));
+    EXPECT_FALSE(OriginPolicy::is_loopback_address("::"));
+    EXPECT_FALSE(OriginPolicy::is_loopback_address("192.168.1.10"));
+    EXPECT_FALSE(OriginPolicy::is_loopback_address("127.evil.example"));
+}
+
+TEST(OriginPolicyLoopback, AMappedLoopbackBindRefusesARebindingPage) {
+    HttpOptions o;
+    o.host = "::ffff:127.0.0.1";
+    OriginPolicy policy(o);
+    EXPECT_FALSE(policy.host_allowed("rebind.evil.example"));
+    EXPECT_FALSE(policy.host_allowed("rebind.evil.example:8000"));
+    EXPECT_FALSE(policy.origin_allowed("http://rebind.evil.example:8000", "127.0.0.1:8000"));
+    EXPECT_TRUE(policy.host_allowed("127.0.0.1:8000"));
+    EXPECT_TRUE(policy.host_allowed("[::ffff:127.0.0.1]:8000"));
+}
+
+TEST(OriginPolicyBind, NonLoopbackNeedsAllowedHostsOrAuth) {
+    for (const char* host : {"0.0.0.0", "::", "192.168.1.10", "10.0.0.1"}) {
+        HttpOptions o;
+        o.host = host;
+        const auto refusal = OriginPolicy::bind_refusal(o, false);
+        EXPECT_NE(refusal.find("--allowed-host"), std::string::npos) << host;
+        EXPECT_TRUE(OriginPolicy::bind_refusal(o, true).empty()) << host;
+        o.allowed_hosts = {"mcp.example.com"};
+        EXPECT_TRUE(OriginPolicy::bind_refusal(o, false).empty()) << host;
+    }
+    for (const char* host : {"127.0.0.1", "localhost", "::1", "::ffff:127.0.0.1"}) {
+        HttpOptions o;
+        o.host = host;
+        EXPECT_TRUE(OriginPolicy::bind_refusal(o, false).empty()) << host;
+    }
+}
+
+}  // namespace

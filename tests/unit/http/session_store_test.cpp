@@ -246,3 +246,58 @@ TEST_F(SessionStoreTest, CloseAllEmptiesTheStore) {
 }
 
 }  // namespace
+
+namespace {
+
+using warden::transport::http::SessionRefusal;
+
+TEST_F(SessionStoreTest, OnePrincipalCannotTakeEverySession) {
+    SessionStore store(10, 2);
+    auto alice = principal("https://as.example", "alice");
+    auto bob = principal("https://as.example", "bob");
+    ASSERT_TRUE(store.create(*core, &alice));
+    auto second = store.create(*core, &alice);
+    ASSERT_TRUE(second);
+    SessionRefusal why = SessionRefusal::none;
+    EXPECT_FALSE(store.create(*core, &alice, &why));
+    EXPECT_EQ(why, SessionRefusal::principal_full);
+    // Another user, and the same subject from another issuer, are unaffected.
+    EXPECT_TRUE(store.create(*core, &bob, &why));
+    EXPECT_EQ(why, SessionRefusal::none);
+    auto other_alice = principal("https://other.example", "alice");
+    EXPECT_TRUE(store.create(*core, &other_alice));
+    // Ending a session gives the place back.
+    ASSERT_TRUE(store.remove(second->id()));
+    EXPECT_TRUE(store.create(*core, &alice));
+    EXPECT_FALSE(store.create(*core, &alice));
+}
+
+TEST_F(SessionStoreTest, ExpiredSessionsGiveTheirPrincipalsPlacesBack) {
+    SessionStore store(10, 1);
+    auto alice = principal("https://as.example", "alice");
+    ASSERT_TRUE(store.create(*core, &alice));
+    EXPECT_FALSE(store.create(*core, &alice));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(store.sweep(std::chrono::milliseconds(1)), 1u);
+    EXPECT_TRUE(store.create(*core, &alice));
+    store.close_all();
+    EXPECT_TRUE(store.create(*core, &alice));
+}
+
+TEST_F(SessionStoreTest, TheGlobalCapIsReportedAsSuch) {
+    SessionStore store(1, 5);
+    auto alice = principal("https://as.example", "alice");
+    auto bob = principal("https://as.example", "bob");
+    ASSERT_TRUE(store.create(*core, &alice));
+    SessionRefusal why = SessionRefusal::none;
+    EXPECT_FALSE(store.create(*core, &bob, &why));
+    EXPECT_EQ(why, SessionRefusal::server_full);
+}
+
+TEST_F(SessionStoreTest, AnonymousSessionsHaveOnlyTheGlobalCap) {
+    // Without auth every client is the same nobody: a per-principal cap would be a global one.
+    SessionStore store(5, 1);
+    for (int i = 0; i < 5; ++i) EXPECT_TRUE(store.create(*core, nullptr)) << i;
+}
+
+}  // namespace
