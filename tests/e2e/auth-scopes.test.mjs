@@ -350,7 +350,9 @@ describe('step-up with the TypeScript SDK v2 client and oidc-provider', () => {
         WARDEN_EVERYTHING_WATCH_MS: '0',
         MCP_RESOURCE_SERVER_SCOPES_SUPPORTED: `${C}baseline offline_access`,
         MCP_RESOURCE_SERVER_DEFAULT_CHALLENGE_SCOPES: `${C}baseline`,
-        MCP_RESOURCE_SERVER_SCOPE_IMPLICATIONS: JSON.stringify({ [ADMIN]: ALL }),
+        // Server-wide: every request needs baseline, which admin implies too.
+        MCP_RESOURCE_SERVER_REQUIRED_SCOPES: `${C}baseline`,
+        MCP_RESOURCE_SERVER_SCOPE_IMPLICATIONS: JSON.stringify({ [ADMIN]: [...ALL, `${C}baseline`] }),
       },
     });
   });
@@ -395,7 +397,9 @@ describe('step-up with the TypeScript SDK v2 client and oidc-provider', () => {
         const before403 = forbidden.length;
         await assert.rejects(run(), UnauthorizedErrorV2, op);
         assert.equal(forbidden.length, before403 + 1, `${op}: one 403`);
-        assert.deepEqual(sorted(challengeParams(forbidden.at(-1)).scope.split(' ')).filter((s) => NEEDED[op].includes(s)), sorted(NEEDED[op]));
+        // Server-wide plus the operation's, all in the one challenge.
+        const challenged = challengeParams(forbidden.at(-1)).scope.split(' ');
+        for (const s of [`${C}baseline`, ...NEEDED[op]]) assert.ok(challenged.includes(s), `${op}: challenge names ${s}`);
         const stepUp = provider.authorizationUrls.at(-1);
         const asked = stepUp.searchParams.get('scope').split(' ');
         for (const s of [...granted, ...NEEDED[op]]) assert.ok(asked.includes(s), `${op}: asks for ${s}: ${asked}`);
@@ -430,8 +434,16 @@ describe('step-up with the TypeScript SDK v2 client and oidc-provider', () => {
       { session },
     );
     assert.equal(other.status, 403);
-    // 2025-11-25 era: the challenge keeps the token's known scopes for clients that replace
-    // their scope with the challenge's; here none of the token's scopes is published.
-    assert.deepEqual(sorted(challengeParams(other.headers.get('www-authenticate')).scope.split(' ')), sorted([`${C}resources:read`, `${C}resources:template:7`]));
+    // Server-wide plus the operation's. (2025-11-25 era: the challenge would also keep the
+    // token's published scopes; admin is not published.)
+    assert.deepEqual(
+      sorted(challengeParams(other.headers.get('www-authenticate')).scope.split(' ')),
+      sorted([`${C}baseline`, `${C}resources:read`, `${C}resources:template:7`]),
+    );
+    // Without the broad scope, the server-wide one is missing: 403 before anything else.
+    const narrow = await clientCredentialsToken(as.issuer, { scope: `${C}tools:call`, resource: server.url });
+    const res = await post(server.url, narrow, { jsonrpc: '2.0', id: 31, method: 'ping' });
+    assert.equal(res.status, 403);
+    assert.equal(challengeParams(res.headers.get('www-authenticate')).scope, `${C}baseline`);
   });
 });

@@ -80,6 +80,24 @@ TEST(ScopeAlgebra, MissingKeepsOrderDropsDuplicatesAndHonoursHierarchy) {
     EXPECT_EQ(h.missing({}, {"mcp:tools"}), (std::vector<std::string>{"mcp:tools"}));
 }
 
+// docs/secure-your-mcp-server.md, "Scope hierarchies".
+TEST(ScopeAlgebra, WorkedExampleFromTheDocs) {
+    auto parsed = parse_scope_implications(
+        R"({"mcp:admin": ["mcp:write", "mcp:audit"],
+            "mcp:write": ["tools:call", "resources:read"],
+            "mcp:audit": ["prompts:get"]})");
+    ASSERT_TRUE(parsed);
+    auto h = hierarchy(*parsed);
+    const std::vector<std::string> tool = {"tools:call", "mcp:write"};
+    EXPECT_TRUE(h.missing({"mcp:admin"}, tool).empty());
+    EXPECT_TRUE(h.missing({"mcp:write"}, tool).empty());
+    EXPECT_EQ(h.missing({"tools:call"}, tool), (std::vector<std::string>{"mcp:write"}));
+    EXPECT_EQ(h.missing({"mcp:audit"}, tool), tool);
+    EXPECT_EQ(h.closure({"mcp:admin"}),
+              (std::set<std::string>{"mcp:admin", "mcp:write", "mcp:audit", "tools:call",
+                                     "resources:read", "prompts:get"}));
+}
+
 TEST(ScopeAlgebra, ScopeNamesAreComparedExactly) {
     auto h = hierarchy({{"mcp:admin", {"mcp:tools"}}});
     EXPECT_FALSE(h.satisfies({"MCP:ADMIN"}, "mcp:tools"));
