@@ -130,7 +130,8 @@ struct ResourceTemplate {
     json::object meta{};
     /// Scopes the caller's token must carry to read a resource of this template
     /// (server-level auth). A scope may name the template's variables, expanded from the
-    /// URI read (RFC 6570 simple expansion): "files:read:{id}" for test://files/{id}.
+    /// URI read (RFC 6570 simple expansion): "files:read:{id}" for test://files/{id}. A
+    /// scope naming any other variable is refused at registration (std::invalid_argument).
     std::vector<std::string> required_scopes{};
     TemplateReader read{};
     std::map<std::string, Completer> completions{};  ///< per template variable

@@ -35,7 +35,7 @@ std::shared_ptr<ServerCore> make_core() {
                    .read = no_contents});
     r.add(ResourceTemplate{.uri_template = "test://t/{id}/data",
                            .name = "t",
-                           .required_scopes = {"res:read", "res:t:{id}", "res:{missing}"},
+                           .required_scopes = {"res:read", "res:t:{id}"},
                            .read = [](const std::string&, const UriVariables&, Context&) {
                                return std::vector<ResourceContents>{};
                            }});
@@ -101,14 +101,29 @@ TEST(DeclaredScopes, PerKindAndUnknownTargets) {
 TEST(DeclaredScopes, TemplateVariablesAreExpandedFromTheUri) {
     auto core = make_core();
     const auto& r = core->registry();
-    // An unknown variable stays literal: no token carries it, so the read is refused.
     EXPECT_EQ(declared_scopes(r, {OperationKind::resource_read, "test://t/123/data"}),
-              (Scopes{"res:read", "res:t:123", "res:{missing}"}));
+              (Scopes{"res:read", "res:t:123"}));
     // Decoded from the URI, then re-encoded: a scope never holds a space or a quote.
     EXPECT_EQ(declared_scopes(r, {OperationKind::resource_read, "test://t/a%20b%22/data"})[1],
               "res:t:a%20b%22");
     EXPECT_EQ(declared_scopes(r, {OperationKind::resource_read, "test://t/x~y.z_-/data"})[1],
               "res:t:x~y.z_-");
+}
+
+TEST(DeclaredScopes, ATemplateScopeNamingAnUnknownVariableIsRefused) {
+    auto core = make_core();
+    auto bad = [] {
+        return ResourceTemplate{.uri_template = "test://u/{id}",
+                                .name = "u",
+                                .required_scopes = {"u:{other}"},
+                                .read = [](const std::string&, const UriVariables&, Context&) {
+                                    return std::vector<ResourceContents>{};
+                                }};
+    };
+    EXPECT_THROW(core->registry().add(bad()), std::invalid_argument);
+    auto good = bad();
+    good.required_scopes = {"u:{id}", "u:{id}:{id}"};
+    EXPECT_NO_THROW(core->registry().add(std::move(good)));
 }
 
 TEST(UriTemplateExpansion, SimpleStringExpansion) {
