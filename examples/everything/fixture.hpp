@@ -5,6 +5,8 @@
 
 #include <warden/warden.hpp>
 
+#include <optional>
+
 #include <atomic>
 #include <initializer_list>
 #include <string>
@@ -40,5 +42,18 @@ void register_resources(warden::App& app, const std::atomic<int>& watched_revisi
 /// Prompts test_simple_prompt, test_prompt_with_arguments, test_prompt_with_embedded_resource,
 /// test_prompt_with_image.
 void register_prompts(warden::App& app);
+
+/// Fixture only, conformance issue #480: removes `--conformance-auth-scopes URL` from argv
+/// and returns the resource-server configuration it asks for (opaque tokens checked at the
+/// RFC 7662 endpoint URL; canonical URL from --host/--port), after which contract_scopes
+/// gives the contract's scopes. nullopt without the flag, with `-` as the URL (scopes on,
+/// auth from MCP_RESOURCE_SERVER_*), or with `error` set.
+std::optional<warden::auth::ResourceServerAuth> take_conformance_auth(int& argc, char** argv,
+                                                                      std::string& error);
+
+/// The scopes an item needs under the #480 contract ("tools:test_simple_text" ->
+/// mcp:conformance:tools:call + mcp:conformance:tools:test_simple_text); empty unless
+/// take_conformance_auth found the flag.
+std::vector<std::string> contract_scopes(std::string_view item);
 
 }  // namespace everything

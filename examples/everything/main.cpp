@@ -4,9 +4,13 @@
 //
 // test://watched-resource changes every WARDEN_EVERYTHING_WATCH_MS milliseconds (default 3000,
 // 0 turns it off), and subscribed clients get notifications/resources/updated.
+//
+// Fixture only: `--conformance-auth-scopes INTROSPECTION_URL --port N` turns on the
+// server-auth scope contract of conformance issue #480 (auth_scopes.cpp).
 #include "fixture.hpp"
 
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <stop_token>
@@ -25,12 +29,21 @@ std::chrono::milliseconds watch_interval() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before registration: the contract decides the items' required scopes.
+    std::string auth_error;
+    auto conformance_auth = everything::take_conformance_auth(argc, argv, auth_error);
+    if (!auth_error.empty()) {
+        std::fprintf(stderr, "warden-everything: %s\n", auth_error.c_str());
+        return 2;
+    }
     warden::App app({.name = "warden-everything",
                      .version = "0.1.0",
                      .title = "Warden conformance fixture",
                      .description = "Every MCP feature the conformance suite exercises",
                      .instructions = "A test fixture: tools, resources and prompts named as the "
                                      "MCP conformance suite expects."});
+
+    if (conformance_auth) app.auth(std::move(*conformance_auth));
 
     std::atomic<int> watched_revision{0};
     everything::register_tools(app);

@@ -15,6 +15,7 @@ void register_prompts(warden::App& app) {
     app.add_prompt({.name = "test_simple_prompt",
                     .description = "A simple prompt without arguments",
                     .title = "Simple Test Prompt",
+                    .required_scopes = contract_scopes("prompts:test_simple_prompt"),
                     .get = [](const Arguments&, warden::Context&) {
                         return PromptResult{
                             .messages = {{"user", Content::text("This is a simple prompt "

@@ -14,6 +14,7 @@ void register_resources(warden::App& app, const std::atomic<int>& watched_revisi
          .title = "Static Text Resource",
          .description = "A static text resource for testing",
          .mime_type = "text/plain",
+         .required_scopes = contract_scopes("resources:static"),
          .read = [](warden::Context&) {
              return std::vector{ResourceContents::of_text(
                  "test://static-text", "This is the content of the static text resource.")};
@@ -48,6 +49,7 @@ void register_resources(warden::App& app, const std::atomic<int>& watched_revisi
          .title = "Resource Template",
          .description = "A resource template with parameter substitution",
          .mime_type = "application/json",
+         .required_scopes = contract_scopes("resources:template:{id}"),
          .read =
              [](const std::string& uri, const warden::UriVariables& vars, warden::Context&) {
                  const std::string& id = vars.at("id");

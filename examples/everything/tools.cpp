@@ -75,7 +75,9 @@ ToolResult elicitation_outcome(std::string_view prefix,
 }
 
 void add_content_tools(warden::App& app) {
-    app.tool(no_arguments("test_simple_text", "Tests simple text content response"),
+    auto simple_text = no_arguments("test_simple_text", "Tests simple text content response");
+    simple_text.required_scopes = contract_scopes("tools:test_simple_text");
+    app.tool(std::move(simple_text),
              [] { return ToolResult::text("This is a simple text response for testing."); });
     app.tool(no_arguments("test_image_content", "Tests image content response"),
              [] { return Content::image(std::string(kTestImageBase64), "image/png"); });

@@ -17,4 +17,5 @@
 #include <warden/auth/http.hpp>
 #include <warden/auth/jwks_cache.hpp>
 #include <warden/auth/runtime.hpp>
+#include <warden/auth/scopes.hpp>
 #include <warden/auth/validator.hpp>

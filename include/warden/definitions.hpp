@@ -103,6 +103,8 @@ struct Resource {
     std::vector<Icon> icons{};
     json::object annotations{};
     json::object meta{};
+    /// Scopes the caller's token must carry to read this resource (server-level auth).
+    std::vector<std::string> required_scopes{};
     ResourceReader read{};
 };
 
@@ -126,6 +128,11 @@ struct ResourceTemplate {
     std::vector<Icon> icons{};
     json::object annotations{};
     json::object meta{};
+    /// Scopes the caller's token must carry to read a resource of this template
+    /// (server-level auth). A scope may name the template's variables, expanded from the
+    /// URI read (RFC 6570 simple expansion): "files:read:{id}" for test://files/{id}. A
+    /// scope naming any other variable is refused at registration (std::invalid_argument).
+    std::vector<std::string> required_scopes{};
     TemplateReader read{};
     std::map<std::string, Completer> completions{};  ///< per template variable
 };
@@ -158,6 +165,8 @@ struct Prompt {
     std::vector<PromptArgument> arguments{};
     std::vector<Icon> icons{};
     json::object meta{};
+    /// Scopes the caller's token must carry to get this prompt (server-level auth).
+    std::vector<std::string> required_scopes{};
     PromptHandler get{};
     std::map<std::string, Completer> completions{};  ///< per argument
 };

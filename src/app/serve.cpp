@@ -12,7 +12,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <thread>
 
 namespace warden::app {
@@ -70,14 +69,22 @@ std::optional<auth::ResourceServerAuth> resolve_auth(
     return loaded.value();
 }
 
-// Hides the tools whose required scopes the caller lacks (tools/list).
-void install_tool_filter(server::ServerCore& core) {
-    core.set_tool_filter([](const Tool& tool, const Principal* principal) {
-        if (tool.required_scopes.empty()) return true;
-        if (!principal) return false;
-        return std::all_of(tool.required_scopes.begin(), tool.required_scopes.end(),
-                           [&](const std::string& s) { return principal->has_scope(s); });
-    });
+// The scope policy of server-level auth: an operation needs the server-wide scopes plus
+// its own; a granted scope also satisfies every scope it implies (MCP 2026-07-28: servers
+// MUST account for scope hierarchies).
+void install_scope_policy(server::ServerCore& core, const auth::ResourceServerAuth& config) {
+    auto hierarchy = auth::ScopeHierarchy::create(config.scope_implications).value();
+    core.set_scope_policy(
+        [hierarchy = std::move(hierarchy), server_wide = config.required_scopes](
+            const std::vector<std::string>& operation_scopes, const Principal& principal) {
+            server::AccessDecision d;
+            auto needed = auth::scope_union(server_wide, operation_scopes);
+            if (hierarchy.missing(principal.scopes, needed).empty()) return d;
+            d.allowed = false;
+            d.needed = std::move(needed);
+            return d;
+        },
+        config.hide_unauthorized_tools);
 }
 
 }  // namespace
@@ -119,6 +126,12 @@ int serve_http(const std::shared_ptr<server::ServerCore>& core,
     bool auth_failed = false;
     auto auth_config = resolve_auth(explicit_auth, auth_failed);
     if (auth_failed) return 2;
+    if (auth_config)
+        for (const auto& where : auth::drop_offline_access(*auth_config))
+            spdlog::warn(
+                "auth: offline_access removed from {}: it asks for a refresh token, which is "
+                "no resource requirement; MCP servers do not advertise or challenge for it",
+                where);
     std::shared_ptr<auth::TokenValidator> validator;
     std::shared_ptr<transport::http::AuthGate> gate;
     if (auth_config) {
@@ -129,7 +142,7 @@ int serve_http(const std::shared_ptr<server::ServerCore>& core,
         }
         validator = made.value();
         gate = std::make_shared<transport::http::ResourceServerGate>(*auth_config, validator);
-        if (auth_config->hide_unauthorized_tools) install_tool_filter(*core);
+        install_scope_policy(*core, *auth_config);
     }
     if (auto refusal = transport::http::OriginPolicy::bind_refusal(http, gate != nullptr);
         !refusal.empty()) {

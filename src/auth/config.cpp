@@ -37,6 +37,8 @@ boost::system::result<void, ConfigError> validate(const ResourceServerAuth& conf
     if (auto bad = check_url(config.canonical_url)) return problem("canonical_url", *bad);
     if (config.canonical_url.find('#') != std::string::npos)
         return problem("canonical_url", "must not contain a fragment");
+    if (auto h = ScopeHierarchy::create(config.scope_implications); !h)
+        return problem("scope_implications", h.error().message);
     if (config.authorization_servers.empty())
         return problem("authorization_servers", "at least one authorization server is needed");
     for (std::size_t i = 0; i < config.authorization_servers.size(); ++i) {

@@ -16,6 +16,7 @@ constexpr std::string_view kScopes = "MCP_RESOURCE_SERVER_SCOPES_SUPPORTED";
 constexpr std::string_view kChallenge = "MCP_RESOURCE_SERVER_DEFAULT_CHALLENGE_SCOPES";
 constexpr std::string_view kRequired = "MCP_RESOURCE_SERVER_REQUIRED_SCOPES";
 constexpr std::string_view kHide = "MCP_RESOURCE_SERVER_HIDE_UNAUTHORIZED_TOOLS";
+constexpr std::string_view kImplications = "MCP_RESOURCE_SERVER_SCOPE_IMPLICATIONS";
 constexpr std::string_view kCooldown = "MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN";
 constexpr std::string_view kMaxStale = "MCP_RESOURCE_SERVER_JWKS_MAX_STALE";
 
@@ -236,8 +237,9 @@ boost::system::result<std::optional<ResourceServerAuth>, ConfigError> load_from_
     auto hide = env(kHide);
     auto cooldown = env(kCooldown);
     auto max_stale = env(kMaxStale);
+    auto implications = env(kImplications);
     if (!canonical && !servers && !scopes && !challenge && !required && !hide && !cooldown &&
-        !max_stale)
+        !max_stale && !implications)
         return std::optional<ResourceServerAuth>{};
     if (!canonical || canonical->empty())
         return problem(kCanonical,
@@ -252,6 +254,11 @@ boost::system::result<std::optional<ResourceServerAuth>, ConfigError> load_from_
     if (scopes) config.scopes_supported = split_scopes(*scopes);
     if (challenge) config.default_challenge_scopes = split_scopes(*challenge);
     if (required) config.required_scopes = split_scopes(*required);
+    if (implications && !implications->empty()) {
+        auto parsed = parse_scope_implications(*implications);
+        if (!parsed) return problem(kImplications, parsed.error().message);
+        config.scope_implications = std::move(parsed.value());
+    }
     if (hide) {
         if (*hide == "1" || *hide == "true")
             config.hide_unauthorized_tools = true;

@@ -2,6 +2,7 @@
 // The server core: what the server offers (registry), its worker pool, and its live
 // sessions (for list_changed and resources/updated broadcasts). Transport-agnostic.
 
+#include "server/authorization.hpp"
 #include "server/registry.hpp"
 
 #include <warden/options.hpp>
@@ -24,11 +25,6 @@ namespace warden::server {
 
 class Session;
 
-/// Decides whether a principal may call a tool; returns the missing scopes (empty: allowed).
-using ToolAuthorizer = std::function<std::vector<std::string>(const Tool&, const Principal*)>;
-/// Decides whether tools/list shows a tool to a caller (null principal: no auth).
-using ToolFilter = std::function<bool(const Tool&, const Principal*)>;
-
 /// Runs before a tool that declares `requires_auth` or `requires_secrets`: fills the
 /// call's token and secrets, or returns the result to answer with instead (isError).
 using ToolGuard = std::function<std::optional<ToolResult>(const Tool&, Context&)>;
@@ -43,6 +39,7 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     const ServerInfo& info() const { return info_; }
     const ServerOptions& options() const { return options_; }
     Registry& registry() { return registry_; }
+    const Registry& registry() const { return registry_; }
 
     /// Replaces the worker pool with one of `threads` threads (at least one). Call before
     /// serving: not synchronized with post(); jobs already posted finish first.
@@ -68,10 +65,21 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     void set_tool_guard(ToolGuard guard) { tool_guard_ = std::move(guard); }
     const ToolGuard& tool_guard() const { return tool_guard_; }
 
-    /// Hides tools from tools/list (e.g. those the caller's scopes cannot call). Set it
-    /// before serving; not synchronized with requests in flight.
-    void set_tool_filter(ToolFilter filter) { tool_filter_ = std::move(filter); }
-    const ToolFilter& tool_filter() const { return tool_filter_; }
+    /// Installs the scope policy of server-level auth (see authorization.hpp); with
+    /// `hide_unauthorized`, tools/list, resources/list, resources/templates/list and
+    /// prompts/list leave out what the caller's scopes cannot use. Set it before serving;
+    /// not synchronized with requests in flight.
+    void set_scope_policy(ScopePolicy policy, bool hide_unauthorized) {
+        scope_policy_ = std::move(policy);
+        hide_unauthorized_ = hide_unauthorized;
+    }
+    const ScopePolicy& scope_policy() const { return scope_policy_; }
+    bool hides_unauthorized() const { return hide_unauthorized_ && scope_policy_ != nullptr; }
+
+    /// True when list results depend on the caller's token (items are hidden by scope).
+    /// The hook for the 2026-07-28 era: such list results carry `cacheScope: "private"`
+    /// (a shared cache must not hand one caller's list to another).
+    bool lists_vary_by_caller() const { return hides_unauthorized(); }
 
     /// The user id for calls without a principal.
     const std::string& local_user_id() const { return local_user_id_; }
@@ -85,7 +93,8 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     std::string local_user_id_;
     ToolGuard tool_guard_;
     Registry registry_;
-    ToolFilter tool_filter_{};
+    ScopePolicy scope_policy_{};
+    bool hide_unauthorized_ = false;
     std::unique_ptr<boost::asio::thread_pool> pool_;
     std::mutex sessions_mutex_;
     std::vector<std::weak_ptr<Session>> sessions_;

@@ -7,7 +7,7 @@
 
 namespace warden::server::methods {
 
-/// tools/list; the core's tool filter, if any, sees `principal`.
+/// tools/list; with hiding on, the tools `principal` may not call are left out.
 MethodResult list_tools(ServerCore& core, const Session& session, const json::object* params,
                         const Principal* principal = nullptr);
 /// The tool a tools/call names, or null.
@@ -16,13 +16,18 @@ std::shared_ptr<const Tool> called_tool(ServerCore& core, const json::object* pa
 MethodResult call_tool(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
                        const json::object* params, const std::shared_ptr<const Tool>& tool);
 
-MethodResult list_resources(ServerCore& core, const Session& session, const json::object* params);
+/// resources/list, resources/templates/list and prompts/list: with hiding on, what
+/// `principal` may not use is left out (authorization.hpp, visible_to).
+MethodResult list_resources(ServerCore& core, const Session& session, const json::object* params,
+                            const Principal* principal = nullptr);
 MethodResult list_resource_templates(ServerCore& core, const Session& session,
-                                     const json::object* params);
+                                     const json::object* params,
+                                     const Principal* principal = nullptr);
 MethodResult read_resource(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
                            const json::object* params);
 
-MethodResult list_prompts(ServerCore& core, const Session& session, const json::object* params);
+MethodResult list_prompts(ServerCore& core, const Session& session, const json::object* params,
+                          const Principal* principal = nullptr);
 MethodResult get_prompt(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
                         const json::object* params);
 

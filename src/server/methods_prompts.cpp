@@ -13,8 +13,13 @@ namespace {
 constexpr std::size_t kMaxCompletions = 100;
 }  // namespace
 
-MethodResult list_prompts(ServerCore& core, const Session& session, const json::object* params) {
+MethodResult list_prompts(ServerCore& core, const Session& session, const json::object* params,
+                          const Principal* principal) {
     auto prompts = core.registry().prompts();
+    if (core.hides_unauthorized())
+        std::erase_if(prompts, [&](const auto& p) {
+            return !visible_to(core, p->required_scopes, principal);
+        });
     auto page = page_for(params, prompts.size(), core.options().page_size);
     if (!page) return RpcError{pr::error_code::invalid_params, "Invalid params: bad cursor"};
     auto features = pr::features_of(session.protocol_version());

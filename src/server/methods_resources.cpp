@@ -26,6 +26,16 @@ MethodResult list_page(ServerCore& core, const Session& session, const json::obj
     return result;
 }
 
+// The items `principal` may use, when the server hides the others.
+template <class Items>
+Items visible(const ServerCore& core, Items items, const Principal* principal) {
+    if (core.hides_unauthorized())
+        std::erase_if(items, [&](const auto& item) {
+            return !visible_to(core, item->required_scopes, principal);
+        });
+    return items;
+}
+
 json::value contents_to_json(const std::vector<ResourceContents>& contents) {
     json::array out;
     for (const auto& c : contents) out.push_back(c.to_json());
@@ -34,15 +44,16 @@ json::value contents_to_json(const std::vector<ResourceContents>& contents) {
 
 }  // namespace
 
-MethodResult list_resources(ServerCore& core, const Session& session, const json::object* params) {
-    return list_page(core, session, params, core.registry().resources(), "resources",
-                     resource_to_json);
+MethodResult list_resources(ServerCore& core, const Session& session, const json::object* params,
+                            const Principal* principal) {
+    return list_page(core, session, params, visible(core, core.registry().resources(), principal),
+                     "resources", resource_to_json);
 }
 
 MethodResult list_resource_templates(ServerCore& core, const Session& session,
-                                     const json::object* params) {
-    return list_page(core, session, params, core.registry().templates(), "resourceTemplates",
-                     template_to_json);
+                                     const json::object* params, const Principal* principal) {
+    return list_page(core, session, params, visible(core, core.registry().templates(), principal),
+                     "resourceTemplates", template_to_json);
 }
 
 MethodResult read_resource(ServerCore& core, const std::shared_ptr<detail::CallState>& call,

@@ -14,8 +14,9 @@ namespace pr = warden::protocol;
 MethodResult list_tools(ServerCore& core, const Session& session, const json::object* params,
                         const Principal* principal) {
     auto tools = core.registry().tools();
-    if (const auto& filter = core.tool_filter())
-        std::erase_if(tools, [&](const auto& tool) { return !filter(*tool, principal); });
+    if (core.hides_unauthorized())
+        std::erase_if(
+            tools, [&](const auto& t) { return !visible_to(core, t->required_scopes, principal); });
     auto page = page_for(params, tools.size(), core.options().page_size);
     if (!page) return RpcError{pr::error_code::invalid_params, "Invalid params: bad cursor"};
     auto features = pr::features_of(session.protocol_version());

@@ -1,5 +1,7 @@
 #include "server/registry.hpp"
 
+#include "server/uri_template.hpp"
+
 #include <algorithm>
 #include <mutex>
 #include <stdexcept>
@@ -37,6 +39,14 @@ constexpr auto by_name = [](const auto& item) -> std::string_view { return item.
 constexpr auto by_uri = [](const auto& item) -> std::string_view { return item.uri; };
 constexpr auto by_template = [](const auto& item) -> std::string_view { return item.uri_template; };
 
+// The message for a template scope that names a variable the template lacks.
+std::string unknown_scope_variable(const std::string& uri_template, const std::string& scope) {
+    std::string message = "resource template '";
+    message.append(uri_template).append("': the scope '").append(scope);
+    message.append("' names a variable the template does not have");
+    return message;
+}
+
 }  // namespace
 
 void Registry::add(Tool tool) {
@@ -60,6 +70,15 @@ void Registry::add(Resource resource) {
 }
 
 void Registry::add(ResourceTemplate resource_template) {
+    // A scope may name the template's variables; any other name could never be expanded,
+    // and the resource could never be read: a programmer error, caught here.
+    UriVariables sample;
+    for (auto& name : template_variables(resource_template.uri_template))
+        sample.try_emplace(std::move(name), 1, 'x');
+    for (const auto& scope : resource_template.required_scopes)
+        if (scope.find('{') != std::string::npos && !expand_uri_template(scope, sample))
+            throw std::invalid_argument(
+                unknown_scope_variable(resource_template.uri_template, scope));
     {
         std::unique_lock lock(mutex_);
         upsert(templates_, std::move(resource_template), by_template);

@@ -267,11 +267,11 @@ void Session::handle_request(const pr::Classified& c, const std::shared_ptr<Exch
     if (method == "tools/list")
         result = methods::list_tools(*core, *this, params, call->principal.get());
     else if (method == "resources/list")
-        result = methods::list_resources(*core, *this, params);
+        result = methods::list_resources(*core, *this, params, call->principal.get());
     else if (method == "resources/templates/list")
-        result = methods::list_resource_templates(*core, *this, params);
+        result = methods::list_resource_templates(*core, *this, params, call->principal.get());
     else if (method == "prompts/list")
-        result = methods::list_prompts(*core, *this, params);
+        result = methods::list_prompts(*core, *this, params, call->principal.get());
     else if (method == "logging/setLevel")
         result = set_log_level(params ? *params : kEmpty);
     else if (method == "resources/subscribe")

@@ -100,6 +100,36 @@ std::optional<UriVariables> match_uri_template(std::string_view uri_template,
     return vars;
 }
 
+std::optional<std::string> expand_uri_template(std::string_view uri_template,
+                                               const UriVariables& vars) {
+    auto parts = split(uri_template);
+    if (!parts) return std::nullopt;
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const auto& part : *parts) {
+        if (!part.variable) {
+            out += part.text;
+            continue;
+        }
+        auto it = vars.find(std::string(part.text));
+        if (it == vars.end()) return std::nullopt;
+        for (char c : it->second) {
+            const auto u = static_cast<unsigned char>(c);
+            // unreserved (RFC 3986 section 2.3) passes; everything else is pct-encoded.
+            const bool alnum =
+                (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (alnum || c == '-' || c == '.' || c == '_' || c == '~') {
+                out.push_back(c);
+            } else {
+                out.push_back('%');
+                out.push_back(kHex[u >> 4]);
+                out.push_back(kHex[u & 0xf]);
+            }
+        }
+    }
+    return out;
+}
+
 std::vector<std::string> template_variables(std::string_view uri_template) {
     std::vector<std::string> names;
     auto parts = split(uri_template);

@@ -16,6 +16,12 @@ namespace warden::server {
 /// template is malformed.
 std::optional<UriVariables> match_uri_template(std::string_view uri_template, std::string_view uri);
 
+/// Expands `uri_template` with `vars` (RFC 6570 section 3.2.2, simple string expansion:
+/// characters outside unreserved are percent-encoded). nullopt when the template is
+/// malformed or names a variable `vars` lacks.
+std::optional<std::string> expand_uri_template(std::string_view uri_template,
+                                               const UriVariables& vars);
+
 /// The variable names of a template, in order; empty when malformed.
 std::vector<std::string> template_variables(std::string_view uri_template);
 

@@ -36,10 +36,11 @@ async function stopChild(child) {
   clearTimeout(timer);
 }
 
-/** Starts the AS; resolves to { issuer, port, kid, stop() }. */
-export async function startAS({ port = 0, kid } = {}) {
+/** Starts the AS (`scopes`: extra scopes it grants); resolves to { issuer, port, kid, stop() }. */
+export async function startAS({ port = 0, kid, scopes } = {}) {
   const args = [path.join(here, 'as', 'oidc-as.mjs'), '--port', String(port)];
   if (kid) args.push('--kid', kid);
+  if (scopes) args.push('--scopes', scopes);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));
@@ -53,11 +54,18 @@ export async function startAS({ port = 0, kid } = {}) {
 }
 
 /**
- * Starts warden-quickstart over HTTP trusting `issuer` (its keys at `jwksUri`, else
+ * Starts warden-quickstart (or `binaryName`) over HTTP trusting `issuer` (its keys at `jwksUri`, else
  * discovered); `port` when the caller needs the URL in advance (else a free one). Resolves
  * to { url, port, log(), stop(), child }.
  */
-export async function startServer({ issuer, jwksUri, port, extraEnv = {}, extraArgs = [] }) {
+export async function startServer({
+  issuer,
+  jwksUri,
+  port,
+  extraEnv = {},
+  extraArgs = [],
+  binaryName = 'warden-quickstart',
+}) {
   port ??= await freePort();
   const url = `http://127.0.0.1:${port}/mcp`;
   const env = {
@@ -72,12 +80,12 @@ export async function startServer({ issuer, jwksUri, port, extraEnv = {}, extraA
     ...extraEnv,
   };
   const child = spawn(
-    binary('warden-quickstart'),
+    binary(binaryName),
     ['--transport', 'http', '--port', String(port), ...extraArgs],
     { env, stdio: ['ignore', 'ignore', 'pipe'], cwd: here },
   );
   let log = '';
-  const sink = serverLogSink('warden-quickstart');
+  const sink = serverLogSink(binaryName);
   child.stderr.on('data', (c) => {
     log += c;
     sink(c);
@@ -131,6 +139,11 @@ export function rawInitialize(url, headers = {}) {
  * redirect URI.
  */
 export async function loginAndConsent(authorizationUrl, login = 'alice') {
+  return (await loginAndConsentResponse(authorizationUrl, login)).get('code');
+}
+
+/** As loginAndConsent, but the redirect's whole query (`code`, and `iss` per RFC 9207). */
+export async function loginAndConsentResponse(authorizationUrl, login = 'alice') {
   const jar = new Map();
   const send = async (url, init = {}) => {
     const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -148,7 +161,7 @@ export async function loginAndConsent(authorizationUrl, login = 'alice') {
       const u = new URL(url);
       if (u.searchParams.get('error')) throw new Error(`AS error: ${u.search}`);
       recordSecret(u.searchParams.get('code'));
-      return u.searchParams.get('code');
+      return u.searchParams;
     }
     const res = await send(url);
     if (res.status >= 300 && res.status < 400) {

@@ -8,6 +8,7 @@
 //   app.auth(auth);
 
 #include <warden/auth/error.hpp>
+#include <warden/auth/scopes.hpp>
 #include <warden/jose/algorithm.hpp>
 
 #include <boost/system/result.hpp>
@@ -98,7 +99,11 @@ struct ResourceServerAuth {
     std::vector<std::string> default_challenge_scopes{};
     /// Scopes every request needs (403 insufficient_scope otherwise).
     std::vector<std::string> required_scopes{};
-    /// Hide from tools/list the tools whose required_scopes the caller lacks.
+    /// Scope hierarchies: a broad scope -> the narrower ones it implies (transitively).
+    /// A token with the broad scope passes every check for a narrower one.
+    ScopeImplications scope_implications{};
+    /// Hide from tools/list, resources/list, resources/templates/list and prompts/list
+    /// what the caller's scopes cannot use (the lists then depend on the caller).
     bool hide_unauthorized_tools = false;
     JwksCacheSettings jwks_cache{};
     TokenCacheSettings token_cache{};
@@ -109,6 +114,11 @@ struct ResourceServerAuth {
 
 /// Checks a configuration; the message names the setting and the problem. Thread-safe.
 boost::system::result<void, ConfigError> validate(const ResourceServerAuth& config);
+
+/// Removes `offline_access` from scopes_supported, default_challenge_scopes and
+/// required_scopes (MCP 2026-07-28: refresh tokens are not a resource requirement).
+/// Returns the names of the settings it was removed from, for a startup warning.
+std::vector<std::string> drop_offline_access(ResourceServerAuth& config);
 
 /// The expected audiences of `entry`: its own list, else the canonical URL.
 std::vector<std::string> expected_audiences(const ResourceServerAuth& config,

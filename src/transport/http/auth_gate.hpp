@@ -23,16 +23,27 @@ struct AuthDecision {
     std::string body;                            ///< a JSON error body
 };
 
+/// What a 403 challenge names besides the scopes the operation needs.
+enum class GrantedScopes {
+    /// Also the token's scopes this server knows: MCP 2025-11-25's "recommended approach",
+    /// for clients that replace their scope with the challenge's rather than adding to it.
+    kept,
+    /// Only the needed scopes: MCP 2026-07-28 (SEP-2350), where the client accumulates.
+    omitted,
+};
+
 class AuthGate {
   public:
     virtual ~AuthGate() = default;
     /// Validates the request's bearer token. Runs on an I/O thread and must not block:
     /// network work (key fetches, introspection) is awaited.
     virtual boost::asio::awaitable<AuthDecision> authenticate(const Request& request) = 0;
-    /// The 403 answer when `principal` lacks scopes a tool needs (RFC 6750 §3.1
-    /// insufficient_scope); `required` are the tool's scopes.
+    /// The 403 answer when `principal` lacks scopes an operation needs (RFC 6750 §3.1
+    /// insufficient_scope); `needed` is every scope the operation needs
+    /// (server::AccessDecision::needed), all named in the one challenge.
     virtual AuthDecision insufficient_scope(const Principal& principal,
-                                            const std::vector<std::string>& required) = 0;
+                                            const std::vector<std::string>& needed,
+                                            GrantedScopes granted) = 0;
     /// Answers the gate's own routes (protected resource metadata); nullopt otherwise.
     virtual std::optional<Response> route(const Request& request) = 0;
 };

@@ -2,6 +2,7 @@
 // session), per MCP 2025-11-25 "Streamable HTTP".
 #include "protocol/jsonrpc.hpp"
 #include "protocol/versions.hpp"
+#include "server/authorization.hpp"
 #include "transport/http/media_type.hpp"
 #include "transport/http/server_state.hpp"
 
@@ -51,37 +52,20 @@ bool batch_contains_initialize(const json_value& message) {
     return false;
 }
 
-// The tools a message calls (one for a request, several for a batch).
-void called_tools(const json_value& message, std::vector<std::string>& out) {
-    if (const auto* arr = message.if_array()) {
-        for (const auto& item : *arr) called_tools(item, out);
-        return;
-    }
-    const auto* obj = message.if_object();
-    if (!obj) return;
-    const auto* method = obj->if_contains("method");
-    if (!method || !method->is_string() || method->get_string() != "tools/call") return;
-    const auto* params = obj->if_contains("params");
-    if (!params || !params->is_object()) return;
-    const auto* name = params->get_object().if_contains("name");
-    if (name && name->is_string()) out.emplace_back(name->get_string());
-}
-
-// Per-tool scopes (MCP authorization: 403 insufficient_scope lets the client step up).
-std::optional<Response> check_tool_scopes(HttpServer::Impl& server, const Request& req,
-                                          const json_value& message, const Principal* principal) {
+// Per-operation scopes, decided from the body before any handler runs or any SSE stream
+// opens, so POST JSON, SSE, batches and stateless mode get the same answer: one 403
+// insufficient_scope naming every scope the operation needs (MCP authorization,
+// "Runtime Insufficient Scope Errors"), from which the client steps up once.
+std::optional<Response> check_operation_scopes(HttpServer::Impl& server, const Request& req,
+                                               const json_value& message,
+                                               const Principal* principal) {
     if (!server.auth || !principal) return std::nullopt;
-    std::vector<std::string> names;
-    called_tools(message, names);
-    for (const auto& name : names) {
-        auto tool = server.core->registry().find_tool(name);
-        if (!tool || tool->required_scopes.empty()) continue;
-        for (const auto& scope : tool->required_scopes)
-            if (!principal->has_scope(scope))
-                return from_decision(
-                    req, server.auth->insufficient_scope(*principal, tool->required_scopes));
-    }
-    return std::nullopt;
+    auto verdict = server::authorize_message(*server.core, message, principal);
+    if (verdict.allowed) return std::nullopt;
+    // Legacy era (2024-11-05 .. 2025-11-25): the challenge keeps the token's scopes, for
+    // clients that replace their scope with the challenge's.
+    return from_decision(
+        req, server.auth->insufficient_scope(*principal, verdict.needed, GrantedScopes::kept));
 }
 
 // The session a GET/POST/DELETE names, or the answer to send instead: 400 without the
@@ -146,7 +130,7 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
         co_return co_await write_response(
             conn, bad_request(req, "Invalid request: initialize cannot be batched"), kWriteTimeout);
     }
-    if (auto denied = check_tool_scopes(server, req, *message, principal.get()))
+    if (auto denied = check_operation_scopes(server, req, *message, principal.get()))
         co_return co_await write_response(conn, std::move(*denied), kWriteTimeout);
 
     const bool initialize = is_initialize(*message);

@@ -48,6 +48,7 @@ std::string error_body(std::string_view error, std::string_view description) {
 ResourceServerGate::ResourceServerGate(auth::ResourceServerAuth config,
                                        std::shared_ptr<auth::TokenValidator> validator)
     : config_(std::move(config)),
+      hierarchy_(auth::ScopeHierarchy::create(config_.scope_implications).value()),
       validator_(std::move(validator)),
       metadata_url_(auth::resource_metadata_url(config_.canonical_url)),
       metadata_paths_(auth::resource_metadata_paths(config_.canonical_url)),
@@ -59,6 +60,7 @@ AuthDecision ResourceServerGate::decide(auth::Condition condition, bool token_pr
     AuthDecision d;
     auth::Challenge c;
     c.resource_metadata = metadata_url_;
+    std::erase(scopes, std::string(auth::kOfflineAccess));
     c.scopes = std::move(scopes);
     switch (condition) {
         case auth::Condition::invalid_request:
@@ -103,17 +105,17 @@ std::vector<std::string> ResourceServerGate::relevant_scopes(const Principal& pr
 }
 
 AuthDecision ResourceServerGate::insufficient_scope(const Principal& principal,
-                                                    const std::vector<std::string>& required) {
-    auto needed = auth::step_up_scopes(required, relevant_scopes(principal));
-    for (const auto& s : config_.required_scopes)
-        if (std::find(needed.begin(), needed.end(), s) == needed.end()) needed.push_back(s);
-    return decide(auth::Condition::insufficient_scope, true,
-                  "the token lacks a scope this request requires", std::move(needed));
+                                                    const std::vector<std::string>& needed,
+                                                    GrantedScopes granted) {
+    return decide(
+        auth::Condition::insufficient_scope, true, "the token lacks a scope this request requires",
+        granted == GrantedScopes::kept ? auth::step_up_scopes(needed, relevant_scopes(principal))
+                                       : needed);
 }
 
 AuthDecision ResourceServerGate::check_required_scopes(
     std::shared_ptr<const Principal> principal) const {
-    if (!auth::missing_scopes(config_.required_scopes, principal->scopes).empty())
+    if (!hierarchy_.missing(principal->scopes, config_.required_scopes).empty())
         return decide(auth::Condition::insufficient_scope, true,
                       "the token lacks a scope this server requires",
                       auth::step_up_scopes(config_.required_scopes, relevant_scopes(*principal)));

@@ -7,6 +7,7 @@
 
 #include <warden/auth/config.hpp>
 #include <warden/auth/error.hpp>
+#include <warden/auth/scopes.hpp>
 #include <warden/auth/validator.hpp>
 
 #include <memory>
@@ -17,18 +18,21 @@ namespace warden::transport::http {
 
 class ResourceServerGate final : public AuthGate {
   public:
-    /// `config` must have passed auth::validate(); `validator` checks the tokens.
+    /// `config` must have passed auth::validate(); `validator` checks the tokens. The
+    /// server-wide required scopes are checked with config.scope_implications.
     ResourceServerGate(auth::ResourceServerAuth config,
                        std::shared_ptr<auth::TokenValidator> validator);
 
     boost::asio::awaitable<AuthDecision> authenticate(const Request& request) override;
     AuthDecision insufficient_scope(const Principal& principal,
-                                    const std::vector<std::string>& required) override;
+                                    const std::vector<std::string>& needed,
+                                    GrantedScopes granted) override;
     std::optional<Response> route(const Request& request) override;
 
     /// THE mapping of a condition to an HTTP status and a WWW-Authenticate header.
     /// `token_presented` adds the error code (RFC 6750 section 3.1: none without
-    /// credentials); `scopes` goes into the challenge's `scope`.
+    /// credentials); `scopes` goes into the challenge's `scope`, never `offline_access`
+    /// (MCP 2026-07-28: refresh tokens are not a resource requirement).
     AuthDecision decide(auth::Condition condition, bool token_presented,
                         std::string_view description, std::vector<std::string> scopes) const;
 
@@ -37,6 +41,7 @@ class ResourceServerGate final : public AuthGate {
     std::vector<std::string> relevant_scopes(const Principal& principal) const;
 
     const auth::ResourceServerAuth config_;
+    const auth::ScopeHierarchy hierarchy_;
     const std::shared_ptr<auth::TokenValidator> validator_;
     const std::string metadata_url_;
     const std::vector<std::string> metadata_paths_;

@@ -3,14 +3,19 @@
 // `aud` is the requested resource (opaque tokens for `opaque-client`); client_credentials;
 // authorization code + PKCE with the dev login/consent pages; introspection.
 //
-//   node tests/e2e/as/oidc-as.mjs [--port N] [--kid KID]
+//   node tests/e2e/as/oidc-as.mjs [--port N] [--kid KID] [--scopes "a b ..."]
+// --scopes adds scopes the AS knows, grants for the MCP resource and lets the clients ask for.
 // prints one JSON line {"issuer": "...", "port": N, "kid": "..."} when it listens.
 import Provider, { errors } from 'oidc-provider';
 import * as jose from 'jose';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { port: { type: 'string', default: '0' }, kid: { type: 'string' } },
+  options: {
+    port: { type: 'string', default: '0' },
+    kid: { type: 'string' },
+    scopes: { type: 'string', default: '' },
+  },
 });
 
 const { privateKey } = await jose.generateKeyPair('ES256', { extractable: true });
@@ -24,6 +29,8 @@ import { createServer } from 'node:http';
 const server = createServer();
 await new Promise((resolve) => server.listen(Number(values.port), '127.0.0.1', resolve));
 const port = server.address().port;
+const EXTRA = values.scopes.split(' ').filter(Boolean);
+const withExtra = (list) => [...list.split(' '), ...EXTRA].join(' ');
 const issuer = `http://127.0.0.1:${port}`;
 
 export const CLIENTS = {
@@ -43,7 +50,7 @@ const provider = new Provider(issuer, {
       grant_types: ['client_credentials'],
       redirect_uris: [],
       response_types: [],
-      scope: 'mcp:tools mcp:admin',
+      scope: withExtra('mcp:tools mcp:admin'),
     },
     {
       client_id: CLIENTS.short.id,
@@ -75,11 +82,11 @@ const provider = new Provider(issuer, {
       grant_types: ['authorization_code'],
       redirect_uris: [CLIENTS.app.redirect],
       response_types: ['code'],
-      scope: 'openid mcp:tools mcp:admin',
+      scope: withExtra('openid mcp:tools mcp:admin'),
     },
   ],
   jwks: { keys: [jwk] },
-  scopes: ['openid', 'mcp:tools', 'mcp:admin'],
+  scopes: ['openid', 'mcp:tools', 'mcp:admin', ...EXTRA],
   findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
   pkce: { required: () => true },
   features: {
@@ -92,7 +99,7 @@ const provider = new Provider(issuer, {
       getResourceServerInfo: (_ctx, indicator, client) => {
         if (!indicator.startsWith('http://127.0.0.1:')) throw new errors.InvalidTarget();
         return {
-          scope: 'mcp:tools mcp:admin',
+          scope: withExtra('mcp:tools mcp:admin'),
           audience: indicator,
           accessTokenFormat: client.clientId === CLIENTS.opaque.id ? 'opaque' : 'jwt',
           accessTokenTTL: client.clientId === CLIENTS.short.id ? 1 : 600,

@@ -108,6 +108,46 @@ TEST(EnvConfig, ErrorsNameTheVariableAndTheProblem) {
                   "seconds");
 }
 
+TEST(EnvConfig, ScopeImplications) {
+    const std::string var = "MCP_RESOURCE_SERVER_SCOPE_IMPLICATIONS";
+    auto r =
+        load_from_env(env_of({{"MCP_RESOURCE_SERVER_CANONICAL_URL", "https://m/mcp"},
+                              {"MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS", kServers},
+                              {var, R"({"mcp:admin":["mcp:tools"],"mcp:tools":["mcp:read"]})"}}));
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_TRUE(r->has_value());
+    EXPECT_EQ((*r)->scope_implications.at("mcp:admin"), (std::vector<std::string>{"mcp:tools"}));
+    EXPECT_EQ((*r)->scope_implications.size(), 2u);
+
+    const auto with = [&](std::string value) {
+        return error_of({{"MCP_RESOURCE_SERVER_CANONICAL_URL", "https://m/mcp"},
+                         {"MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS", kServers},
+                         {var, std::move(value)}});
+    };
+    EXPECT_TRUE(with("{").starts_with(var + ": is not valid JSON"));
+    EXPECT_EQ(with(R"({"a":"b"})"), var + ": the value of \"a\" must be an array of scopes");
+    EXPECT_EQ(with(R"({"a":["b c"]})"),
+              var + ": \"a\" implies \"b c\", which is not a valid scope (RFC 6749 section 3.3)");
+    // Alone, the variable turns auth on and asks for the rest.
+    EXPECT_EQ(error_of({{var, "{}"}}),
+              "MCP_RESOURCE_SERVER_CANONICAL_URL: is required when other "
+              "MCP_RESOURCE_SERVER_* variables are set");
+}
+
+TEST(Config, ValidateChecksScopeImplications) {
+    ResourceServerAuth config;
+    config.canonical_url = "https://m/mcp";
+    config.authorization_servers = {
+        {.authorization_server_url = "https://a", .issuer = "https://a"}};
+    EXPECT_TRUE(validate(config));
+    config.scope_implications = {{"ok", {"not ok"}}};
+    auto v = validate(config);
+    ASSERT_FALSE(v);
+    EXPECT_EQ(v.error().message,
+              "scope_implications: \"ok\" implies \"not ok\", which is not a valid scope (RFC "
+              "6749 section 3.3)");
+}
+
 TEST(EnvConfig, LoopbackHttpAndFileJwksAreAllowed) {
     auto r =
         load_from_env(env_of({{"MCP_RESOURCE_SERVER_CANONICAL_URL", "http://127.0.0.1:8000/mcp"},
