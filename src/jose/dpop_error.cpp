@@ -52,6 +52,14 @@ class DpopCategory final : public boost::system::error_category {
                 return "a fresh DPoP nonce is required";
             case DpopError::replay_cache_full:
                 return "too many recent DPoP proofs; try again later";
+            case DpopError::bound_token_as_bearer:
+                return "a DPoP-bound token must be presented with the DPoP scheme";
+            case DpopError::token_not_bound:
+                return "the DPoP scheme needs a DPoP-bound token";
+            case DpopError::dpop_required:
+                return "this server requires DPoP-bound tokens";
+            case DpopError::dpop_not_accepted:
+                return "DPoP is not accepted for tokens of this issuer";
         }
         return "unknown DPoP error";
     }

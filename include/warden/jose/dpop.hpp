@@ -59,6 +59,14 @@ enum class DpopError {
     use_dpop_nonce,
     /// Too many recent proofs are remembered to check this one for replay; retry later.
     replay_cache_full,
+    /// A DPoP-bound token (`cnf.jkt`) was presented with the Bearer scheme (section 7.2).
+    bound_token_as_bearer,
+    /// The DPoP scheme was used with a token that is not bound to a key.
+    token_not_bound,
+    /// The token's authorization server is configured to require DPoP-bound tokens.
+    dpop_required,
+    /// The token's authorization server is configured with DPoP off.
+    dpop_not_accepted,
 };
 
 /// The category of DpopError, named "warden.jose.dpop".

@@ -201,6 +201,9 @@ net::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
             break;
         }
         Request request = parser.release();
+        // DPoP-Nonce is a response header that make_response copies from the request
+        // (RFC 9449 section 8): only the MCP endpoint may set it, never the client.
+        request.erase(kDpopNonceHeader);
         if (over_limit || stopping) {
             Response busy = make_rpc_error(request, 503, -32603,
                                            over_limit ? "Service Unavailable: too many connections"

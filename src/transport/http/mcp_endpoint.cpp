@@ -33,6 +33,7 @@ Response session_not_found(const Request& req) {
 Response from_decision(const Request& req, const AuthDecision& d) {
     Response res = make_response(req, d.status, d.body);
     if (!d.www_authenticate.empty()) res.set(bhttp::field::www_authenticate, d.www_authenticate);
+    if (!d.dpop_nonce.empty()) res.set(kDpopNonceHeader, d.dpop_nonce);
     return res;
 }
 
@@ -289,6 +290,9 @@ net::awaitable<bool> handle_mcp(HttpServer::Impl& server, Connection& conn, Requ
         if (decision.status != 0)
             co_return co_await write_response(conn, from_decision(req, decision), kWriteTimeout);
         principal = std::move(decision.principal);
+        // A fresh nonce before the old one expires (RFC 9449 section 8.2): every response
+        // to this request carries it, as make_response copies it from the request.
+        if (!decision.dpop_nonce.empty()) req.set(kDpopNonceHeader, decision.dpop_nonce);
     }
 
     if (method == bhttp::verb::post) co_return co_await handle_post(server, conn, req, principal);

@@ -268,7 +268,7 @@ TEST_F(DpopProof, SkipsAthAndJktWhenNotExpected) {
 }
 
 TEST(DpopErrors, HaveMessagesAndCategory) {
-    for (int e = 1; e <= static_cast<int>(DpopError::replay_cache_full); ++e) {
+    for (int e = 1; e <= static_cast<int>(DpopError::dpop_not_accepted); ++e) {
         auto ec = make_error_code(static_cast<DpopError>(e));
         EXPECT_STRNE(ec.category().name(), "");
         EXPECT_NE(ec.message(), "unknown DPoP error") << e;
