@@ -12,6 +12,7 @@
 #include <array>
 #include <cmath>
 #include <initializer_list>
+#include <optional>
 #include <span>
 
 namespace warden::jose {
@@ -53,6 +54,28 @@ bool equal_constant_time(std::string_view a, std::string_view b) {
 const json::string* string_claim(const json::object& claims, std::string_view name) {
     const json::value* v = claims.if_contains(name);
     return v != nullptr && v->is_string() ? &v->get_string() : nullptr;
+}
+
+// A client signs every proof with the same key, and importing it (with the full check that
+// the point is on the curve and of the right order) costs more than the signature check:
+// each thread keeps its last few imported keys, found by the exact JSON of the `jwk`
+// member, so `use`, `key_ops` and `alg` are part of the match. Bounded; a client with
+// fresh keys only churns it.
+result<Jwk> import_proof_key(const json::object& jwk) {
+    struct Slot {
+        std::string text;
+        Jwk key;
+    };
+    constexpr std::size_t kSlots = 8;
+    thread_local std::array<std::optional<Slot>, kSlots> slots;
+    thread_local std::size_t next = 0;
+    std::string text = json::serialize(jwk);
+    for (const auto& slot : slots)
+        if (slot && slot->text == text) return slot->key;
+    auto key = parse_jwk(jwk);
+    if (!key) return key;
+    slots[next++ % kSlots] = Slot{std::move(text), *key};
+    return key;
 }
 
 }  // namespace
@@ -115,7 +138,7 @@ result<VerifiedDpopProof> verify_dpop_proof(std::string_view proof, const DpopEx
     if (jwk_value == nullptr || !jwk_value->is_object()) return fail(DpopError::bad_jwk);
     const json::object& jwk_object = jwk_value->get_object();
     if (has_private_members(jwk_object)) return fail(DpopError::private_key);
-    auto key = parse_jwk(jwk_object);
+    auto key = import_proof_key(jwk_object);
     if (!key || !key->fits(*alg)) return fail(DpopError::bad_jwk);
 
     // Check 6: the signature, before any claim is believed.

@@ -114,6 +114,7 @@ class DpopGuard {
     /// The accepted proof algorithms, space-separated, for `algs` (section 7.1).
     const std::string& algs() const noexcept { return algs_; }
 
+    /// Use create(); public for make_shared. `key`: the 32-byte nonce key.
     DpopGuard(const ResourceServerAuth& config, std::shared_ptr<Clock> clock, std::string key);
 
   private:

@@ -34,7 +34,7 @@ struct Challenge {
     std::string error;  ///< "", "invalid_request", "invalid_token", "insufficient_scope"
     std::string error_description;
     std::string scheme = "Bearer";  ///< or "DPoP"
-    std::string algs;               ///< DPoP only: accepted proof algorithms (RFC 9449 7.1)
+    std::string algs{};             ///< DPoP only: accepted proof algorithms (RFC 9449 7.1)
 };
 
 /// Formats a challenge: `Bearer resource_metadata="...", scope="...", error="...",

@@ -219,6 +219,19 @@ TEST_F(DpopProof, RejectsKeyThatDoesNotFitTheAlgorithm) {
     EXPECT_EQ(error_of(client.sign(h, claims())), DpopError::bad_jwk);
 }
 
+TEST_F(DpopProof, KeyReuseDoesNotSkipKeyChecks) {
+    // The same key again comes from the thread's import cache; members beside the key
+    // material still count.
+    ASSERT_FALSE(error_of(proof()));
+    ASSERT_FALSE(error_of(proof()));
+    auto jwk = client.public_jwk();
+    jwk["use"] = "enc";
+    EXPECT_EQ(error_of(client.sign(DpopClient::header_for(jwk), claims())), DpopError::bad_jwk);
+    jwk["use"] = "sig";
+    jwk["alg"] = "ES384";
+    EXPECT_EQ(error_of(client.sign(DpopClient::header_for(jwk), claims())), DpopError::bad_jwk);
+}
+
 TEST_F(DpopProof, RejectsMalformedAndOversizedProofs) {
     for (std::string_view p : {"", "a.b", "a.b.c.d", "!!.??.xx", "e30.e30.", "e30.bm90anNvbg.AA"})
         EXPECT_TRUE(error_of(p)) << p;
