@@ -119,7 +119,12 @@ DpopOutcome DpopGuard::check_proof(const DpopRequest& request, std::string_view 
     x.iat_window = s.iat_window;
     x.leeway = s.leeway;
     auto proof = jose::verify_dpop_proof(request.proofs.front(), x);
-    if (!proof) return {proof.error(), {}};
+    if (!proof) {
+        // A nonce of the wrong type: answer as for a missing one, with a fresh nonce.
+        if (proof.error() == DpopError::use_dpop_nonce && s.require_nonce)
+            return {proof.error(), nonces_.issue(now)};
+        return {proof.error(), {}};
+    }
 
     DpopOutcome out;
     if (s.require_nonce) {

@@ -1,7 +1,10 @@
 // The in-memory DPoP replay cache: sharded, bounded, entries forgotten when the proof
-// they name could no longer pass the iat window anyway (RFC 9449 section 11.1).
+// they name could no longer pass the iat window anyway (RFC 9449 section 11.1). When full,
+// the entry expiring first is forgotten and every proof expiring no later is refused: the
+// window shrinks under load, never lets a replay through, and fresh proofs keep passing.
 #include <warden/auth/dpop.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -26,8 +29,17 @@ class MemoryReplayCache final : public DpopReplayCache {
             s.by_expiry.erase(s.by_expiry.begin());
         }
         if (s.keys.contains(key)) return Verdict::replayed;
-        // Evicting a live entry would let its proof be replayed: refuse instead.
-        if (s.keys.size() >= max_per_shard_) return Verdict::full;
+        // Proofs expiring no later than one the cache had to forget cannot be told from
+        // replays: refused. A fresh proof expires later and passes.
+        if (expires <= s.horizon) return Verdict::full;
+        if (s.keys.size() >= max_per_shard_) {
+            // Full of live entries: forget the one expiring first and move the horizon to it,
+            // so the acceptance window shrinks under load instead of failing everyone.
+            auto oldest = s.by_expiry.begin();
+            s.horizon = std::max(s.horizon, oldest->first);
+            s.keys.erase(oldest->second);
+            s.by_expiry.erase(oldest);
+        }
         s.keys.insert(key);
         s.by_expiry.emplace(expires, key);
         return Verdict::fresh;
@@ -45,6 +57,7 @@ class MemoryReplayCache final : public DpopReplayCache {
         std::mutex mutex;
         std::unordered_set<Key, Hasher> keys;
         std::multimap<time_point, Key> by_expiry;
+        time_point horizon{};  ///< the latest expiry of a forgotten live entry
     };
     static constexpr std::size_t kShards = 16;
     const std::size_t max_per_shard_;

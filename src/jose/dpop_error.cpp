@@ -51,7 +51,8 @@ class DpopCategory final : public boost::system::error_category {
             case DpopError::use_dpop_nonce:
                 return "a fresh DPoP nonce is required";
             case DpopError::replay_cache_full:
-                return "too many recent DPoP proofs; try again later";
+                return "DPoP proof is too old to be checked for replay under load; send a fresh "
+                       "one";
             case DpopError::bound_token_as_bearer:
                 return "a DPoP-bound token must be presented with the DPoP scheme";
             case DpopError::token_not_bound:

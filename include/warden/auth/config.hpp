@@ -92,7 +92,8 @@ struct DpopSettings {
     /// 32 bytes for the AES-256-GCM nonce key, the same on every replica; empty: a random
     /// key per process (nonces then do not survive a restart or cross replicas).
     std::string nonce_key{};
-    /// Proofs remembered for replay detection; beyond it new proofs wait (fail closed).
+    /// Proofs remembered for replay detection; when full, the window shrinks: the proof
+    /// expiring first is forgotten and older proofs are refused (never a replay accepted).
     std::size_t replay_cache_max_entries = 100000;
     /// A shared replay store for several replicas; null: in this process's memory.
     std::shared_ptr<DpopReplayCache> replay_cache{};

@@ -29,14 +29,17 @@ class DpopReplayCache {
     enum class Verdict {
         fresh,     ///< first sighting; remembered until `expires`
         replayed,  ///< seen before and not yet expired
-        full,      ///< nothing could be forgotten to make room: refuse (fail closed)
+        /// too old to check: the cache, when full, forgot a live proof expiring as late or
+        /// later; refuse (fail closed). A fresh proof passes.
+        full,
     };
     virtual ~DpopReplayCache() = default;
     /// Records `key` until `expires`, forgetting entries whose time has passed at `now`.
     virtual Verdict remember(const Key& key, std::chrono::system_clock::time_point expires,
                              std::chrono::system_clock::time_point now) = 0;
 
-    /// A bounded in-memory cache of at most `max_entries` keys.
+    /// A bounded in-memory cache of at most `max_entries` keys (in 16 shards); when a shard is
+    /// full it forgets its earliest-expiring entry and refuses proofs expiring no later.
     static std::shared_ptr<DpopReplayCache> in_memory(std::size_t max_entries);
 };
 

@@ -57,7 +57,8 @@ enum class DpopError {
     replayed,
     /// The proof lacks the server nonce, or the nonce is expired or not ours (section 9).
     use_dpop_nonce,
-    /// Too many recent proofs are remembered to check this one for replay; retry later.
+    /// The replay cache, full under load, forgot proofs as old as this one: it cannot be
+    /// checked for replay. A fresh proof passes.
     replay_cache_full,
     /// A DPoP-bound token (`cnf.jkt`) was presented with the Bearer scheme (section 7.2).
     bound_token_as_bearer,

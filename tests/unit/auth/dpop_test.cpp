@@ -231,28 +231,33 @@ TEST(DpopNonces, SharedKeyWorksAcrossInstancesAndOtherKeysFail) {
     }
 }
 
-TEST(DpopReplayCache, BoundedAndFailsClosed) {
-    auto cache = DpopReplayCache::in_memory(16);
+TEST(DpopReplayCache, BoundedShrinksTheWindowAndNeverForgetsAReplay) {
+    auto cache = DpopReplayCache::in_memory(16);  // one entry per shard
     const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1000));
-    DpopReplayCache::Key k{};
-    std::size_t fresh = 0;
-    std::size_t full = 0;
-    for (int i = 0; i < 64; ++i) {
-        k[0] = static_cast<unsigned char>(i % 2);  // two shards
-        k[1] = static_cast<unsigned char>(i);
-        auto v = cache->remember(k, t + std::chrono::seconds(10), t);
-        fresh += v == DpopReplayCache::Verdict::fresh;
-        full += v == DpopReplayCache::Verdict::full;
-    }
-    EXPECT_EQ(fresh, 2u);  // one per shard (16 entries over 16 shards)
-    EXPECT_EQ(full, 62u);
-    // Once expired, room again; the old key is forgotten.
-    k[0] = 0;
-    k[1] = 0;
-    EXPECT_EQ(cache->remember(k, t + std::chrono::seconds(20), t + std::chrono::seconds(10)),
-              DpopReplayCache::Verdict::fresh);
-    EXPECT_EQ(cache->remember(k, t + std::chrono::seconds(20), t + std::chrono::seconds(11)),
-              DpopReplayCache::Verdict::replayed);
+    using V = DpopReplayCache::Verdict;
+    DpopReplayCache::Key a{};
+    DpopReplayCache::Key b{};
+    b[1] = 1;  // same shard as a
+    EXPECT_EQ(cache->remember(a, t + std::chrono::seconds(10), t), V::fresh);
+    EXPECT_EQ(cache->remember(a, t + std::chrono::seconds(10), t), V::replayed);
+    // The shard is full: b (expiring later) pushes a out and moves the horizon to a's expiry.
+    EXPECT_EQ(cache->remember(b, t + std::chrono::seconds(20), t), V::fresh);
+    // a cannot come back, nor anything expiring as early: refused, not accepted.
+    EXPECT_EQ(cache->remember(a, t + std::chrono::seconds(10), t), V::full);
+    DpopReplayCache::Key c{};
+    c[1] = 2;
+    EXPECT_EQ(cache->remember(c, t + std::chrono::seconds(9), t), V::full);
+    EXPECT_EQ(cache->remember(b, t + std::chrono::seconds(20), t), V::replayed);
+    // A fresher proof passes (and pushes b out).
+    EXPECT_EQ(cache->remember(c, t + std::chrono::seconds(30), t), V::fresh);
+    EXPECT_EQ(cache->remember(b, t + std::chrono::seconds(20), t), V::full);
+    // Other shards are unaffected.
+    DpopReplayCache::Key d{};
+    d[0] = 1;
+    EXPECT_EQ(cache->remember(d, t + std::chrono::seconds(5), t), V::fresh);
+    // Expired entries are forgotten without moving the horizon.
+    EXPECT_EQ(cache->remember(d, t + std::chrono::seconds(50), t + std::chrono::seconds(6)),
+              V::fresh);
 }
 
 TEST(DpopBinding, ReadsCnfJkt) {
