@@ -7,8 +7,13 @@ import assert from 'node:assert/strict';
 import * as oauth from 'oauth4webapi';
 import * as dpop from 'dpop';
 
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
 import { MACHINE, startAS, startServer } from './auth-helpers.mjs';
-import { readMessages, recordSecret } from './helpers.mjs';
+import { binary, readMessages, recordSecret } from './helpers.mjs';
 
 const insecure = { [oauth.allowInsecureRequests]: true };
 const INIT = {
@@ -301,5 +306,54 @@ describe('DPoP policy "required" and server nonces', () => {
     assert.match(pre.headers.get('access-control-allow-headers'), /\bDPoP\b/);
     const res = await rawPost(server.url, { origin: 'http://localhost:6274' });
     assert.match(res.headers.get('access-control-expose-headers'), /\bDPoP-Nonce\b/);
+  });
+});
+
+describe('the curl walkthrough: warden dev token --dpop-key and warden dev dpop-proof', () => {
+  const DEV_ISSUER = 'http://localhost/warden-dev';
+  let dir;
+  let server;
+  const warden = (...args) => execFileSync(binary('warden'), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'warden-dpop-'));
+    warden('dev', 'keygen', '--dir', dir);
+    server = await startServer({
+      issuer: DEV_ISSUER,
+      extraEnv: {
+        MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: JSON.stringify([
+          { authorization_server_url: DEV_ISSUER, issuer: DEV_ISSUER, jwks_uri: `file://${dir}/jwks.json`, dpop: 'required' },
+        ]),
+      },
+    });
+  });
+  after(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('binds a dev token to a dev DPoP key, and proofs made by the CLI pass once', async () => {
+    const key = path.join(dir, 'dpop-key.pem');
+    const token = warden('dev', 'token', '--key', path.join(dir, 'signing-key.pem'), '--sub', 'alice', '--scope', 'mcp:tools', '--aud', server.url, '--dpop-key', key);
+    recordSecret(token);
+    assert.equal(statSync(key).mode & 0o077, 0, 'the DPoP key is private');
+    const jkt = warden('dev', 'dpop-proof', '--key', key, '--jkt');
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url'));
+    assert.equal(claims.cnf.jkt, jkt);
+    const proof = warden('dev', 'dpop-proof', '--key', key, '--url', server.url, '--token', token);
+    const ok = await rawPost(server.url, { authorization: `DPoP ${token}`, dpop: proof });
+    assert.equal(ok.status, 200);
+    await ok.arrayBuffer();
+    const again = await rawPost(server.url, { authorization: `DPoP ${token}`, dpop: proof });
+    assert.equal(again.status, 401);
+    const bearer = await rawPost(server.url, { authorization: `Bearer ${token}` });
+    assert.equal(bearer.status, 401);
+    // A token bound with --dpop-jkt to someone else's key: the CLI's proofs do not fit it.
+    const other = warden('dev', 'token', '--key', path.join(dir, 'signing-key.pem'), '--sub', 'bob', '--aud', server.url, '--dpop-jkt', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    const mismatch = await rawPost(server.url, {
+      authorization: `DPoP ${other}`,
+      dpop: warden('dev', 'dpop-proof', '--key', key, '--url', server.url, '--token', other),
+    });
+    assert.equal(mismatch.status, 401);
+    assert.match(mismatch.headers.get('www-authenticate'), /error="invalid_dpop_proof"/);
   });
 });
