@@ -7,6 +7,7 @@
 #include <warden/jose/dpop.hpp>
 
 #include "auth/dpop_env.hpp"
+#include "auth/introspection.hpp"
 
 #include <gtest/gtest.h>
 
@@ -269,6 +270,21 @@ TEST(DpopBinding, ReadsCnfJkt) {
     EXPECT_EQ(bound_thumbprint(p), "abc");
     p.claims["cnf"] = "jkt";
     EXPECT_EQ(bound_thumbprint(p), "");
+}
+
+TEST_F(Guard, IntrospectedTokensBindThroughTheirCnf) {
+    // RFC 9449 section 6.2: the introspection answer carries the binding.
+    const std::string body = R"({"active":true,"sub":"alice","aud":"https://mcp.example.com/mcp",)"
+                             R"("iss":"https://as.example.com","cnf":{"jkt":")" +
+                             jkt + R"("}})";
+    auto p = parse_introspection(body, kIssuer, {std::string(kUrl)}, clock->now(),
+                                 std::chrono::seconds(0));
+    ASSERT_TRUE(p);
+    EXPECT_EQ(bound_thumbprint(*p), jkt);
+    auto g = guard(config_with(DpopPolicy::allowed));
+    EXPECT_EQ(admit(*g, TokenScheme::bearer, {}, *p).error, DpopError::bound_token_as_bearer);
+    const auto pr = proof();
+    EXPECT_FALSE(admit(*g, TokenScheme::dpop, {pr}, *p).error);
 }
 
 TEST(DpopHttp, ParsesBothSchemes) {
