@@ -16,6 +16,7 @@ endfunction()
 
 warden_fuzz_replay(fuzz_jose_verify jose_verify_fuzz.cpp warden_jose)
 warden_fuzz_replay(fuzz_jose_jwks jose_jwks_fuzz.cpp warden_jose)
+warden_fuzz_replay(fuzz_jose_dpop jose_dpop_fuzz.cpp warden_jose)
 warden_fuzz_replay(fuzz_jsonrpc jsonrpc_fuzz.cpp warden_server)
 warden_fuzz_replay(fuzz_uri_template uri_template_fuzz.cpp warden_server)
 warden_fuzz_replay(fuzz_http_request http_request_fuzz.cpp warden_transport_http_core)

@@ -1,14 +1,17 @@
-// `warden dev keygen` and `warden dev token`: a local signing key and tokens minted with
-// it, so server-level auth can be tried without an external authorization server.
+// `warden dev keygen`, `warden dev token` and `warden dev dpop-proof`: a local signing key,
+// tokens minted with it (optionally DPoP-bound), and DPoP proofs, so server-level auth can
+// be tried with curl without an external authorization server.
 // For development only: whoever holds the key can mint any identity.
 #include "commands.hpp"
 
 #include "warden/jose/base64url.hpp"
+#include "warden/jose/dpop.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 
 #include <boost/json/serialize.hpp>
 
@@ -116,6 +119,17 @@ struct TokenArgs {
     std::string iss = kDefaultIssuer;
     std::string client_id = "warden-dev";
     long long ttl = 3600;
+    std::string dpop_jkt;  ///< bind the token to this key thumbprint (cnf.jkt)
+    std::string dpop_key;  ///< or to this DPoP key (its thumbprint)
+};
+
+struct ProofArgs {
+    std::string key = std::string(kDefaultDir) + "/dpop-key.pem";
+    std::string method = "POST";
+    std::string url;
+    std::string token;
+    std::string nonce;
+    bool print_jkt = false;
 };
 
 std::optional<std::string> sign_es256(EVP_PKEY* key, std::string_view input) {
@@ -141,7 +155,66 @@ std::optional<std::string> sign_es256(EVP_PKEY* key, std::string_view input) {
     return raw;
 }
 
+// The DPoP key at `path`, created (P-256, mode 0600) when absent: a client's own key.
+Pkey load_or_create_dpop_key(const std::string& path) {
+    if (fs::exists(path)) return load_key(path);
+    std::error_code ec;
+    if (auto dir = fs::path(path).parent_path(); !dir.empty()) fs::create_directories(dir, ec);
+    Pkey key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+    if (!key) return nullptr;
+    const mode_t old = ::umask(077);
+    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), std::fclose);
+    ::umask(old);
+    if (!f || PEM_write_PrivateKey(f.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
+        return nullptr;
+    std::cerr << "warden: wrote a new DPoP key " << path << '\n';
+    return key;
+}
+
+long long unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// RFC 9449 section 4.2: a proof for one request, signed with the DPoP key.
+int dpop_proof(const ProofArgs& a) {
+    Pkey key = load_or_create_dpop_key(a.key);
+    if (!key) return fail(kExitUsage, "cannot read or create the DPoP key " + a.key);
+    json::object jwk = public_jwk(key.get());
+    if (a.print_jkt) {
+        std::cout << std::string_view(jwk["kid"].as_string()) << '\n';
+        return kExitOk;
+    }
+    if (a.url.empty()) return fail(kExitUsage, "--url is required (the server's canonical URL)");
+    json::object header{
+        {"typ", "dpop+jwt"},
+        {"alg", "ES256"},
+        {"jwk", {{"kty", "EC"}, {"crv", "P-256"}, {"x", jwk["x"]}, {"y", jwk["y"]}}}};
+    unsigned char random[16];
+    RAND_bytes(random, sizeof random);
+    json::object claims{
+        {"jti", jose::base64url_encode(std::string_view(reinterpret_cast<char*>(random), 16))},
+        {"htm", a.method},
+        {"htu", a.url},
+        {"iat", unix_now()}};
+    if (!a.token.empty()) claims["ath"] = jose::dpop_access_token_hash(a.token);
+    if (!a.nonce.empty()) claims["nonce"] = a.nonce;
+    const std::string input = jose::base64url_encode(json::serialize(header)) + "." +
+                              jose::base64url_encode(json::serialize(claims));
+    auto sig = sign_es256(key.get(), input);
+    if (!sig) return fail(kExitRejected, "signing failed");
+    std::cout << input << '.' << jose::base64url_encode(*sig) << '\n';
+    return kExitOk;
+}
+
 int mint(const TokenArgs& a) {
+    std::string jkt = a.dpop_jkt;
+    if (!a.dpop_key.empty()) {
+        Pkey dpop_key = load_or_create_dpop_key(a.dpop_key);
+        if (!dpop_key) return fail(kExitUsage, "cannot read or create the DPoP key " + a.dpop_key);
+        jkt = std::string(public_jwk(dpop_key.get())["kid"].as_string());
+    }
     Pkey key = load_key(a.key);
     if (!key)
         return fail(kExitUsage,
@@ -154,6 +227,8 @@ int mint(const TokenArgs& a) {
                         {"aud", a.aud}, {"client_id", a.client_id},
                         {"iat", now},   {"exp", now + a.ttl}};
     if (!a.scope.empty()) claims["scope"] = a.scope;
+    // RFC 9449 section 6.1: a DPoP-bound token names its key's thumbprint.
+    if (!jkt.empty()) claims["cnf"] = {{"jkt", jkt}};
     const std::string input = jose::base64url_encode(json::serialize(header)) + "." +
                               jose::base64url_encode(json::serialize(claims));
     auto sig = sign_es256(key.get(), input);
@@ -190,7 +265,26 @@ void add_dev_command(CLI::App& app, int& exit_code) {
         ->capture_default_str();
     token_cmd->add_option("--ttl", args->ttl, "seconds until exp (negative: already expired)")
         ->capture_default_str();
+    auto* bind = token_cmd->add_option("--dpop-jkt", args->dpop_jkt,
+                                       "bind the token to this DPoP key thumbprint (cnf.jkt)");
+    token_cmd
+        ->add_option("--dpop-key", args->dpop_key,
+                     "bind the token to this DPoP key (PEM; created when absent)")
+        ->excludes(bind);
     token_cmd->callback([&exit_code, args] { exit_code = mint(*args); });
+
+    auto* proof_cmd = dev->add_subcommand(
+        "dpop-proof", "Sign a DPoP proof (RFC 9449) for one request, to send as the DPoP header");
+    auto proof = std::make_shared<ProofArgs>();
+    proof_cmd->add_option("--key", proof->key, "the DPoP key (PEM; created when absent)")
+        ->capture_default_str();
+    proof_cmd->add_option("--method", proof->method, "the request method (htm)")
+        ->capture_default_str();
+    proof_cmd->add_option("--url", proof->url, "the request URL (htu): the canonical URL");
+    proof_cmd->add_option("--token", proof->token, "the access token the proof goes with (ath)");
+    proof_cmd->add_option("--nonce", proof->nonce, "the server's DPoP-Nonce, when it asks");
+    proof_cmd->add_flag("--jkt", proof->print_jkt, "print the key's thumbprint instead");
+    proof_cmd->callback([&exit_code, proof] { exit_code = dpop_proof(*proof); });
 }
 
 }  // namespace warden::cli

@@ -12,6 +12,7 @@
 // format_challenge(), protected_resource_metadata(), JwksCache.
 
 #include <warden/auth/config.hpp>
+#include <warden/auth/dpop.hpp>
 #include <warden/auth/env_config.hpp>
 #include <warden/auth/error.hpp>
 #include <warden/auth/http.hpp>

@@ -12,6 +12,7 @@
 
 #include "warden/jose/algorithm.hpp"
 #include "warden/jose/base64url.hpp"
+#include "warden/jose/dpop.hpp"
 #include "warden/jose/error.hpp"
 #include "warden/jose/jwk.hpp"
 #include "warden/jose/verify.hpp"

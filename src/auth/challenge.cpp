@@ -64,7 +64,7 @@ bool is_b64token(std::string_view t) {
 
 void append_param(std::string& out, std::string_view name, std::string_view value) {
     if (value.empty()) return;
-    out += out.size() > 6 ? ", " : " ";
+    out += out.find(' ') != std::string::npos ? ", " : " ";
     out += name;
     out += "=\"";
     for (char c : value) {
@@ -79,20 +79,28 @@ void append_param(std::string& out, std::string_view name, std::string_view valu
 }  // namespace
 
 boost::system::result<std::string_view> bearer_token(std::string_view authorization) {
+    auto presented = presented_token(authorization);
+    if (presented && presented->dpop) return make_error_code(Error::missing_token);
+    if (!presented) return presented.error();
+    return presented->token;
+}
+
+boost::system::result<PresentedToken> presented_token(std::string_view authorization) {
     while (!authorization.empty() && authorization.front() == ' ') authorization.remove_prefix(1);
     while (!authorization.empty() && authorization.back() == ' ') authorization.remove_suffix(1);
     const auto space = authorization.find(' ');
     const auto scheme = authorization.substr(0, space);
-    if (!iequals(scheme, "Bearer")) return make_error_code(Error::missing_token);
+    const bool dpop = iequals(scheme, "DPoP");
+    if (!dpop && !iequals(scheme, "Bearer")) return make_error_code(Error::missing_token);
     if (space == std::string_view::npos) return make_error_code(Error::malformed_header);
     auto token = authorization.substr(space + 1);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     if (!is_b64token(token)) return make_error_code(Error::malformed_header);
-    return token;
+    return PresentedToken{dpop, token};
 }
 
 std::string format_challenge(const Challenge& c) {
-    std::string out = "Bearer";
+    std::string out = c.scheme;
     std::string scope;
     for (const auto& s : c.scopes) {
         if (!scope.empty()) scope.push_back(' ');
@@ -102,6 +110,7 @@ std::string format_challenge(const Challenge& c) {
     append_param(out, "scope", scope);
     append_param(out, "error", c.error);
     append_param(out, "error_description", c.error_description);
+    append_param(out, "algs", c.algs);
     return out;
 }
 

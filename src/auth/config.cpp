@@ -31,6 +31,21 @@ std::optional<std::string> check_url(std::string_view url, bool allow_file = fal
     return std::nullopt;
 }
 
+std::optional<std::pair<std::string, std::string>> check_dpop(const DpopSettings& d) {
+    if (d.algorithms.empty()) return std::pair{"algorithms", "is empty"};
+    if (d.iat_window.count() <= 0 || d.iat_window > std::chrono::hours(1))
+        return std::pair{"iat_window", "must be between 1 and 3600 seconds"};
+    if (d.leeway.count() < 0 || d.leeway > std::chrono::minutes(10))
+        return std::pair{"leeway", "must be between 0 and 600 seconds"};
+    if (d.nonce_lifetime < std::chrono::seconds(10) || d.nonce_lifetime > std::chrono::hours(24))
+        return std::pair{"nonce_lifetime", "must be between 10 seconds and 24 hours"};
+    if (!d.nonce_key.empty() && d.nonce_key.size() != 32)
+        return std::pair{"nonce_key", "must be 32 bytes (AES-256)"};
+    if (d.replay_cache_max_entries == 0 && !d.replay_cache)
+        return std::pair{"replay_cache_max_entries", "must not be 0"};
+    return std::nullopt;
+}
+
 }  // namespace
 
 boost::system::result<void, ConfigError> validate(const ResourceServerAuth& config) {
@@ -71,6 +86,7 @@ boost::system::result<void, ConfigError> validate(const ResourceServerAuth& conf
                 return problem(at + "introspection.client_secret", "is empty");
         }
     }
+    if (auto bad = check_dpop(config.dpop)) return problem("dpop." + bad->first, bad->second);
     const auto& j = config.jwks_cache;
     if (j.min_ttl > j.max_ttl) return problem("jwks_cache.min_ttl", "is larger than max_ttl");
     if (j.refetch_cooldown.count() < 0)

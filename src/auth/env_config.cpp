@@ -1,6 +1,8 @@
 // MCP_RESOURCE_SERVER_* variables (arcade-mcp compatible) -> ResourceServerAuth.
 #include <warden/auth/env_config.hpp>
 
+#include "auth/dpop_env.hpp"
+
 #include <boost/json/parse.hpp>
 
 #include <set>
@@ -141,7 +143,8 @@ boost::system::result<AuthorizationServerEntry, ConfigError> parse_entry(const j
                                                               "algorithms",
                                                               "expected_audiences",
                                                               "validation_options",
-                                                              "introspection"};
+                                                              "introspection",
+                                                              "dpop"};
     for (const auto& kv : o)
         if (!kKnown.contains(kv.key()))
             return problem(kServers,
@@ -167,6 +170,12 @@ boost::system::result<AuthorizationServerEntry, ConfigError> parse_entry(const j
                 return problem(kServers, at + ".expected_audiences must hold non-empty strings");
             e.expected_audiences.emplace_back(a.get_string());
         }
+    }
+    if (const auto* dpop = o.if_contains("dpop")) {
+        auto policy = parse_dpop_policy(*dpop);
+        if (!policy)
+            return problem(kServers, at + ".dpop must be \"off\", \"allowed\" or \"required\"");
+        e.dpop = *policy;
     }
     if (const auto* in = o.if_contains("introspection")) {
         auto parsed = parse_introspection_config(*in, at + ".introspection");
@@ -275,6 +284,7 @@ boost::system::result<std::optional<ResourceServerAuth>, ConfigError> load_from_
         if (!s) return s.error();
         config.jwks_cache.max_stale = s.value();
     }
+    if (auto dpop = load_dpop_env(env, config.dpop); !dpop) return dpop.error();
     if (auto valid = validate(config); !valid) {
         // Name the variable that carries the setting.
         auto e = valid.error();

@@ -16,6 +16,24 @@ std::pair<std::string, std::string> origin_and_path(std::string_view canonical_u
     return {std::string(u->scheme()) + "://" + std::string(u->encoded_authority()), path};
 }
 
+// RFC 9728 section 2: the DPoP members, when some authorization server's tokens may be
+// DPoP-bound (RFC 9449 section 7); required only when every one demands it.
+void add_dpop_metadata(const ResourceServerAuth& config, boost::json::object& doc) {
+    bool any = false;
+    bool all_required = true;
+    for (const auto& e : config.authorization_servers) {
+        any = any || e.dpop != DpopPolicy::off;
+        all_required = all_required && e.dpop == DpopPolicy::required;
+    }
+    if (!any) return;
+    boost::json::array algs;
+    for (int i = 0; i <= static_cast<int>(jose::Algorithm::EdDSA); ++i)
+        if (config.dpop.algorithms.contains(static_cast<jose::Algorithm>(i)))
+            algs.emplace_back(jose::to_string(static_cast<jose::Algorithm>(i)));
+    doc["dpop_signing_alg_values_supported"] = std::move(algs);
+    doc["dpop_bound_access_tokens_required"] = all_required && !config.validator;
+}
+
 }  // namespace
 
 std::string resource_metadata_url(std::string_view canonical_url) {
@@ -41,6 +59,7 @@ boost::json::object protected_resource_metadata(const ResourceServerAuth& config
     }
     doc["authorization_servers"] = std::move(servers);
     doc["bearer_methods_supported"] = boost::json::array{"header"};
+    add_dpop_metadata(config, doc);
     if (!config.scopes_supported.empty()) {
         boost::json::array scopes;
         for (const auto& s : config.scopes_supported) scopes.emplace_back(s);

@@ -95,6 +95,8 @@ describe('server-level auth with a real authorization server', () => {
         resource: server.url,
         authorization_servers: [as.issuer],
         bearer_methods_supported: ['header'],
+        dpop_signing_alg_values_supported: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
+        dpop_bound_access_tokens_required: false,
         scopes_supported: ['mcp:tools', 'mcp:admin'],
       });
     }

@@ -23,6 +23,16 @@
 namespace warden::auth {
 
 class TokenValidator;
+class DpopReplayCache;
+
+/// Whether an authorization server's tokens may or must be sender-constrained with DPoP
+/// (RFC 9449). Whatever the policy, a DPoP-bound token (`cnf.jkt`) is never accepted with
+/// the Bearer scheme.
+enum class DpopPolicy {
+    off,      ///< only Bearer tokens; DPoP is refused (and so are bound tokens)
+    allowed,  ///< Bearer tokens without `cnf` pass; bound tokens need a valid proof
+    required  ///< only DPoP-bound tokens with a valid proof
+};
 
 /// Claim checks of one authorization server (arcade-mcp `validation_options`).
 struct ValidationOptions {
@@ -64,6 +74,30 @@ struct AuthorizationServerEntry {
     ValidationOptions validation_options{};
     /// Set to accept opaque tokens from this server through introspection.
     std::optional<Introspection> introspection{};
+    /// DPoP for this server's tokens (docs/dpop.md).
+    DpopPolicy dpop = DpopPolicy::allowed;
+};
+
+/// How DPoP proofs are checked (RFC 9449 sections 4.3, 8, 9, 11.1).
+struct DpopSettings {
+    /// Proof algorithms accepted and published (`algs`, `dpop_signing_alg_values_supported`).
+    jose::AlgorithmSet algorithms = jose::kAllAsymmetricAlgorithms;
+    /// A proof's `iat` may be this far in the past or the future...
+    std::chrono::seconds iat_window{std::chrono::minutes(5)};
+    /// ...plus this much clock skew.
+    std::chrono::seconds leeway{0};
+    /// Demand a server nonce in every proof (`use_dpop_nonce`, section 9).
+    bool require_nonce = false;
+    /// A nonce is accepted this long; after half of it a fresh one is offered.
+    std::chrono::seconds nonce_lifetime{std::chrono::minutes(5)};
+    /// 32 bytes for the AES-256-GCM nonce key, the same on every replica; empty: a random
+    /// key per process (nonces then do not survive a restart or cross replicas).
+    std::string nonce_key{};
+    /// Proofs remembered for replay detection; when full, the window shrinks: the proof
+    /// expiring first is forgotten and older proofs are refused (never a replay accepted).
+    std::size_t replay_cache_max_entries = 100000;
+    /// A shared replay store for several replicas; null: in this process's memory.
+    std::shared_ptr<DpopReplayCache> replay_cache{};
 };
 
 /// The key-set cache (one per JWKS URI, shared by the entries that use it).
@@ -107,6 +141,7 @@ struct ResourceServerAuth {
     bool hide_unauthorized_tools = false;
     JwksCacheSettings jwks_cache{};
     TokenCacheSettings token_cache{};
+    DpopSettings dpop{};
     /// A custom validator replaces JWT/introspection validation; the entries above are
     /// then only published in the metadata.
     std::shared_ptr<TokenValidator> validator{};

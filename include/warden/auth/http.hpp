@@ -19,12 +19,22 @@ namespace warden::auth {
 /// (no token, or characters outside b64token).
 boost::system::result<std::string_view> bearer_token(std::string_view authorization);
 
-/// The parameters of a `WWW-Authenticate: Bearer` challenge.
+/// The token of an Authorization header with the Bearer or the DPoP scheme (RFC 9449
+/// section 7.1: `Authorization: DPoP <token>`). Errors as bearer_token().
+struct PresentedToken {
+    bool dpop = false;  ///< the DPoP scheme, not Bearer
+    std::string_view token;
+};
+boost::system::result<PresentedToken> presented_token(std::string_view authorization);
+
+/// The parameters of a `WWW-Authenticate: Bearer` (or `DPoP`) challenge.
 struct Challenge {
     std::string resource_metadata;  ///< RFC 9728 section 5.1
     std::vector<std::string> scopes;
     std::string error;  ///< "", "invalid_request", "invalid_token", "insufficient_scope"
     std::string error_description;
+    std::string scheme = "Bearer";  ///< or "DPoP"
+    std::string algs{};             ///< DPoP only: accepted proof algorithms (RFC 9449 7.1)
 };
 
 /// Formats a challenge: `Bearer resource_metadata="...", scope="...", error="...",

@@ -21,6 +21,7 @@ struct AuthDecision {
     unsigned status = 0;                         ///< 0 when allowed; else 401, 403 or 503
     std::string www_authenticate;                ///< the challenge header value
     std::string body;                            ///< a JSON error body
+    std::string dpop_nonce{};  ///< a `DPoP-Nonce` to send (RFC 9449 section 8), also when allowed
 };
 
 /// What a 403 challenge names besides the scopes the operation needs.

@@ -297,6 +297,9 @@ net::awaitable<void> HttpServer::Impl::answer_read_error(Connection& conn, beast
 net::awaitable<std::optional<Response>> HttpServer::Impl::answer_from_headers(
     Request& head, bool chunked, bool over_limit, bool over_client_limit,
     std::shared_ptr<const Principal>& principal) {
+    // DPoP-Nonce is a response header that make_response copies from the request
+    // (RFC 9449 section 8): only the auth gate may set it, never the client.
+    head.erase(kDpopNonceHeader);
     // Framing and Host first (RFC 9112 §6.1, §3.2): what follows may be a smuggled request.
     if (auto bad = check_request_head(head, chunked)) {
         Response res = refusal(head, bad.status, bad.reason);
@@ -338,6 +341,9 @@ net::awaitable<std::optional<Response>> HttpServer::Impl::answer_from_headers(
             auto decision = co_await auth->authenticate(head);
             if (decision.status != 0) co_return make_auth_answer(head, decision);
             principal = std::move(decision.principal);
+            // A fresh nonce before the old one expires (RFC 9449 section 8.2): every response
+            // to this request carries it, as make_response copies it from the request.
+            if (!decision.dpop_nonce.empty()) head.set(kDpopNonceHeader, decision.dpop_nonce);
         }
         co_return std::nullopt;  // the endpoint needs the body
     }

@@ -31,11 +31,6 @@ Response session_not_found(const Request& req) {
     return make_rpc_error(req, 404, pr::error_code::invalid_request, "Session not found");
 }
 
-Response from_decision(const Request& req, const AuthDecision& d) {
-    Response res = make_response(req, d.status, d.body);
-    if (!d.www_authenticate.empty()) res.set(bhttp::field::www_authenticate, d.www_authenticate);
-    return res;
-}
 
 bool is_initialize(const json_value& message) {
     const auto* obj = message.if_object();
@@ -64,7 +59,7 @@ std::optional<Response> check_operation_scopes(HttpServer::Impl& server, const R
     if (verdict.allowed) return std::nullopt;
     // Legacy era (2024-11-05 .. 2025-11-25): the challenge keeps the token's scopes, for
     // clients that replace their scope with the challenge's.
-    return from_decision(
+    return make_auth_answer(
         req, server.auth->insufficient_scope(*principal, verdict.needed, GrantedScopes::kept));
 }
 

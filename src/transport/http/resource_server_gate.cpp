@@ -3,6 +3,7 @@
 #include "transport/http/server_state.hpp"
 
 #include <warden/auth/http.hpp>
+#include <warden/jose/dpop.hpp>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/associated_executor.hpp>
@@ -50,13 +51,56 @@ ResourceServerGate::ResourceServerGate(auth::ResourceServerAuth config,
     : config_(std::move(config)),
       hierarchy_(auth::ScopeHierarchy::create(config_.scope_implications).value()),
       validator_(std::move(validator)),
+      dpop_(auth::DpopGuard::create(config_).value()),
       metadata_url_(auth::resource_metadata_url(config_.canonical_url)),
       metadata_paths_(auth::resource_metadata_paths(config_.canonical_url)),
       metadata_body_(boost::json::serialize(auth::protected_resource_metadata(config_))) {}
 
+std::string ResourceServerGate::challenges(auth::Challenge c, bool dpop) const {
+    // RFC 9449 section 7.1: one challenge per accepted scheme, Bearer first (MCP clients
+    // read resource_metadata from it). The error goes where the client can act on it.
+    if (!dpop_->accepts_dpop()) return auth::format_challenge(c);
+    dpop = dpop || !dpop_->accepts_bearer();
+    auth::Challenge bare;
+    bare.resource_metadata = c.resource_metadata;
+    bare.scopes = c.scopes;
+    std::string out;
+    if (dpop_->accepts_bearer()) out = auth::format_challenge(dpop ? bare : c) + ", ";
+    auth::Challenge d = dpop ? std::move(c) : std::move(bare);
+    d.scheme = "DPoP";
+    d.algs = dpop_->algs();
+    return out + auth::format_challenge(d);
+}
+
+AuthDecision ResourceServerGate::decide_dpop(const auth::DpopOutcome& outcome, bool dpop_scheme,
+                                             std::vector<std::string> scopes) const {
+    using jose::DpopError;
+    const auto& ec = outcome.error;
+    spdlog::debug("auth: DPoP refused: {} [{}:{}]", ec.message(), ec.category().name(), ec.value());
+    const auto e = static_cast<DpopError>(ec.value());
+    // Token errors (wrong scheme for the token, policy) are invalid_token on the challenge
+    // of the scheme used; proof errors are invalid_dpop_proof or use_dpop_nonce (7.1, 9).
+    const bool token_error = e == DpopError::bound_token_as_bearer ||
+                             e == DpopError::token_not_bound || e == DpopError::dpop_required ||
+                             e == DpopError::dpop_not_accepted;
+    auth::Challenge c;
+    c.resource_metadata = metadata_url_;
+    c.scopes = std::move(scopes);
+    c.error = token_error                      ? "invalid_token"
+              : e == DpopError::use_dpop_nonce ? "use_dpop_nonce"
+                                               : "invalid_dpop_proof";
+    c.error_description = ec.message();
+    AuthDecision d;
+    d.status = 401;
+    d.body = error_body(c.error, c.error_description);
+    d.www_authenticate = challenges(std::move(c), token_error ? dpop_scheme : true);
+    d.dpop_nonce = outcome.nonce;
+    return d;
+}
+
 AuthDecision ResourceServerGate::decide(auth::Condition condition, bool token_presented,
                                         std::string_view description,
-                                        std::vector<std::string> scopes) const {
+                                        std::vector<std::string> scopes, bool dpop) const {
     AuthDecision d;
     auth::Challenge c;
     c.resource_metadata = metadata_url_;
@@ -84,7 +128,9 @@ AuthDecision ResourceServerGate::decide(auth::Condition condition, bool token_pr
             return d;
     }
     if (!c.error.empty()) c.error_description = std::string(description);
-    d.www_authenticate = auth::format_challenge(c);
+    d.www_authenticate = challenges(c, dpop);
+    // RFC 9449 section 8: a nonce up front spares the client a use_dpop_nonce round trip.
+    if (d.status == 401 && dpop_->requires_nonce()) d.dpop_nonce = dpop_->fresh_nonce();
     d.body = c.error.empty() ? error_body("unauthorized", "a bearer token is required")
                              : error_body(c.error, description);
     return d;
@@ -110,7 +156,8 @@ AuthDecision ResourceServerGate::insufficient_scope(const Principal& principal,
     return decide(
         auth::Condition::insufficient_scope, true, "the token lacks a scope this request requires",
         granted == GrantedScopes::kept ? auth::step_up_scopes(needed, relevant_scopes(principal))
-                                       : needed);
+                                       : needed,
+        !auth::bound_thumbprint(principal).empty());
 }
 
 AuthDecision ResourceServerGate::check_required_scopes(
@@ -118,7 +165,8 @@ AuthDecision ResourceServerGate::check_required_scopes(
     if (!hierarchy_.missing(principal->scopes, config_.required_scopes).empty())
         return decide(auth::Condition::insufficient_scope, true,
                       "the token lacks a scope this server requires",
-                      auth::step_up_scopes(config_.required_scopes, relevant_scopes(*principal)));
+                      auth::step_up_scopes(config_.required_scopes, relevant_scopes(*principal)),
+                      !auth::bound_thumbprint(*principal).empty());
     AuthDecision d;
     d.principal = std::move(principal);
     return d;
@@ -133,24 +181,39 @@ boost::asio::awaitable<AuthDecision> ResourceServerGate::authenticate(const Requ
     if (request.count(bhttp::field::authorization) > 1)
         co_return decide(auth::Condition::invalid_request, true,
                          "more than one Authorization header", challenge_scopes);
-    auto token = auth::bearer_token(request[bhttp::field::authorization]);
-    if (!token) {
-        if (token.error() == auth::Error::missing_token)
+    auto presented = auth::presented_token(request[bhttp::field::authorization]);
+    if (!presented) {
+        if (presented.error() == auth::Error::missing_token)
             co_return decide(auth::Condition::invalid_token, false, {}, challenge_scopes);
         co_return decide(auth::Condition::invalid_request, true, "malformed Authorization header",
                          challenge_scopes);
     }
-    if (auto hit = validator_->cached(*token)) co_return check_required_scopes(std::move(hit));
-    auto verdict =
-        co_await async_validate(*validator_, std::string(*token), boost::asio::use_awaitable);
-    if (!verdict) {
-        const auto& ec = verdict.error();
-        // The reason only: never the token, its claims or the key.
-        spdlog::debug("auth: token rejected: {} [{}:{}]", ec.message(), ec.category().name(),
-                      ec.value());
-        co_return decide(auth::condition_of(ec), true, ec.message(), challenge_scopes);
+    const std::string_view token = presented->token;
+    const bool dpop = presented->dpop;
+    // The token part keeps its verified-token cache; the proof is new on every request.
+    auto principal = validator_->cached(token);
+    if (!principal) {
+        auto verdict =
+            co_await async_validate(*validator_, std::string(token), boost::asio::use_awaitable);
+        if (!verdict) {
+            const auto& ec = verdict.error();
+            // The reason only: never the token, its claims or the key.
+            spdlog::debug("auth: token rejected: {} [{}:{}]", ec.message(), ec.category().name(),
+                          ec.value());
+            co_return decide(auth::condition_of(ec), true, ec.message(), challenge_scopes, dpop);
+        }
+        principal = std::move(verdict.value());
     }
-    co_return check_required_scopes(std::move(verdict.value()));
+    std::vector<std::string_view> proofs;
+    for (auto [it, end] = request.equal_range("DPoP"); it != end; ++it)
+        proofs.push_back(it->value());
+    const auth::DpopRequest dpop_request{dpop ? auth::TokenScheme::dpop : auth::TokenScheme::bearer,
+                                         request.method_string(), token, proofs};
+    auto outcome = dpop_->admit(dpop_request, *principal);
+    if (outcome.error) co_return decide_dpop(outcome, dpop, challenge_scopes);
+    auto decision = check_required_scopes(std::move(principal));
+    if (decision.status == 0) decision.dpop_nonce = std::move(outcome.nonce);
+    co_return decision;
 }
 
 std::optional<Response> ResourceServerGate::route(const Request& request) {

@@ -23,6 +23,7 @@ Response make_response(const Request& request, unsigned status, std::string body
     res.body() = std::move(body);
     res.keep_alive(request.keep_alive());
     res.prepare_payload();
+    if (auto nonce = request[kDpopNonceHeader]; !nonce.empty()) res.set(kDpopNonceHeader, nonce);
     add_cors_headers(request, res);
     return res;
 }
@@ -39,7 +40,7 @@ void add_cors_headers(const Request& request, Response& response) {
     response.set(bhttp::field::access_control_allow_origin, origin);
     response.set(bhttp::field::vary, "Origin");
     response.set(bhttp::field::access_control_expose_headers,
-                 "Mcp-Session-Id, WWW-Authenticate, MCP-Protocol-Version");
+                 "Mcp-Session-Id, WWW-Authenticate, MCP-Protocol-Version, DPoP-Nonce");
 }
 
 Response make_preflight(const Request& request) {
@@ -47,7 +48,7 @@ Response make_preflight(const Request& request) {
     res.set(bhttp::field::access_control_allow_methods, "GET, POST, DELETE, OPTIONS");
     res.set(bhttp::field::access_control_allow_headers,
             "Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, "
-            "Last-Event-ID");
+            "Last-Event-ID, DPoP");
     res.set(bhttp::field::access_control_max_age, "600");
     return res;
 }
@@ -56,6 +57,7 @@ Response make_auth_answer(const Request& request, const AuthDecision& decision) 
     Response res = make_response(request, decision.status, decision.body);
     if (!decision.www_authenticate.empty())
         res.set(bhttp::field::www_authenticate, decision.www_authenticate);
+    if (!decision.dpop_nonce.empty()) res.set(kDpopNonceHeader, decision.dpop_nonce);
     return res;
 }
 

@@ -75,6 +75,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 // --- responses.cpp ----------------------------------------------------------------------
 
 /// A complete response with `body` (JSON unless `content_type` says otherwise).
+/// RFC 9449 section 8: the server nonce header. On a request it is set only by the MCP
+/// endpoint after authentication (a client's own is erased), and make_response copies it.
+inline constexpr std::string_view kDpopNonceHeader = "DPoP-Nonce";
+
 Response make_response(const Request& request, unsigned status, std::string body = {},
                        std::string_view content_type = "application/json");
 /// A JSON-RPC error object as an HTTP response (id null): for transport-level rejections.

@@ -1,6 +1,7 @@
 // A real OAuth 2.1 authorization server for the end-to-end tests: oidc-provider on
 // 127.0.0.1 with resource indicators (RFC 8707), so access tokens are JWTs (ES256) whose
-// `aud` is the requested resource (opaque tokens for `opaque-client`); client_credentials;
+// `aud` is the requested resource (opaque tokens for `opaque-client`), DPoP-bound when the
+// token request carries a DPoP proof (RFC 9449); client_credentials;
 // authorization code + PKCE with the dev login/consent pages; introspection.
 //
 //   node tests/e2e/as/oidc-as.mjs [--port N] [--kid KID] [--scopes "a b ..."]
@@ -93,6 +94,8 @@ const provider = new Provider(issuer, {
     devInteractions: { enabled: true },
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
+    // RFC 9449: a token request with a DPoP proof gets a token bound to its key (cnf.jkt).
+    dPoP: { enabled: true },
     resourceIndicators: {
       enabled: true,
       useGrantedResource: () => true,

@@ -109,7 +109,9 @@ TEST(Metadata, Document) {
     EXPECT_EQ(
         boost::json::serialize(protected_resource_metadata(c)),
         R"({"resource":"https://m.example/mcp","authorization_servers":["https://b","https://a"],)"
-        R"("bearer_methods_supported":["header"]})");
+        R"("bearer_methods_supported":["header"],)"
+        R"("dpop_signing_alg_values_supported":["RS256","RS384","RS512","PS256","PS384",)"
+        R"("PS512","ES256","ES384","ES512","EdDSA"],"dpop_bound_access_tokens_required":false})");
     c.scopes_supported = {"x", "y"};
     EXPECT_EQ(protected_resource_metadata(c).at("scopes_supported"),
               (boost::json::array{"x", "y"}));
