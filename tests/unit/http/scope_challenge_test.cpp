@@ -13,6 +13,8 @@ auth::ResourceServerAuth config() {
     c.canonical_url = "https://mcp.example/mcp";
     c.authorization_servers = {
         {.authorization_server_url = "https://as.example", .issuer = "https://as.example"}};
+    // DPoP off: these tests read the Bearer challenge alone (dpop_test covers both).
+    c.authorization_servers[0].dpop = auth::DpopPolicy::off;
     c.scopes_supported = {"mcp:tools", "mcp:admin"};
     return c;
 }
