@@ -3,6 +3,7 @@
 // sessions (for list_changed and resources/updated broadcasts). Transport-agnostic.
 
 #include "server/registry.hpp"
+#include "server/waiting_calls.hpp"
 
 #include <warden/options.hpp>
 
@@ -76,6 +77,9 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     /// The user id for calls without a principal.
     const std::string& local_user_id() const { return local_user_id_; }
 
+    /// The count of calls waiting on the client (ServerOptions::max_waiting_calls*).
+    const std::shared_ptr<WaitingCalls>& waiting_calls() const { return waiting_calls_; }
+
   private:
     void broadcast(const std::function<bool(Session&)>& wanted, const json::object& message);
     void on_registry_change(RegistryKind kind);
@@ -83,6 +87,7 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     ServerInfo info_;
     ServerOptions options_;
     std::string local_user_id_;
+    std::shared_ptr<WaitingCalls> waiting_calls_;
     ToolGuard tool_guard_;
     Registry registry_;
     ToolFilter tool_filter_{};
