@@ -24,6 +24,9 @@ struct ToolAuth::Impl {
     std::map<std::string, Provider, std::less<>> providers;
     SecretSource secrets;
     StateStore states;
+    /// Sign-in clients by front-door issuer (options.login, then the environment).
+    std::map<std::string, Provider, std::less<>> login;
+    bool unbound_links = false;
 
     /// The store, opened on first use (the key file is created then).
     result<std::shared_ptr<TokenStore>> store();
