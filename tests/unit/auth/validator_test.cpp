@@ -1,5 +1,7 @@
 #include <warden/auth.hpp>
 #include <warden/jose/error.hpp>
+#include <warden/jose/jwk.hpp>
+#include <warden/jose/verify.hpp>
 
 #include "auth/discovery.hpp"
 #include "auth/introspection.hpp"
@@ -139,6 +141,19 @@ TEST_F(ValidatorTest, OtherTokenTypesAreRefusedByDefault) {
         // ... but an explicitly typed access token is taken at its word.
         EXPECT_TRUE(ok(k1.sign(c, "at+jwt"))) << claim;
     }
+    // An explicit required_typ is authoritative: the heuristics step aside.
+    auto strict = jose::VerifyOptions{};
+    strict.algorithms = jose::AlgorithmSet{jose::Algorithm::ES256};
+    strict.issuers = {"https://as.example"};
+    strict.audiences = {kCanonical};
+    strict.now = clock->now();
+    strict.required_typ = "dpop+jwt";
+    auto keys = jose::parse_jwks(testing::jwks_of({&k1}));
+    ASSERT_TRUE(keys);
+    auto proof = claims();
+    proof["nonce"] = "server-nonce";
+    EXPECT_TRUE(jose::verify(k1.sign(proof, "dpop+jwt"), **keys, strict));
+    EXPECT_FALSE(jose::verify(k1.sign(proof, "JWT"), **keys, strict));
     // auth_time and azp are access-token claims too (RFC 9068 section 2.2.1): accepted.
     auto c = claims();
     c["auth_time"] = c["iat"];
