@@ -5,7 +5,10 @@
 #include "toolauth/oauth_client.hpp"
 #include "toolauth/tool_auth_impl.hpp"
 
+#include "net/http_fetch.hpp"
+
 #include <spdlog/spdlog.h>
+#include <boost/json/parse.hpp>
 #include <boost/url/parse_query.hpp>
 #include <boost/url/url.hpp>
 #include <boost/url/url_view.hpp>
@@ -65,11 +68,10 @@ ToolAuth::Impl::Impl(ToolAuthOptions options_, EnvLookup env_)
         p.authorization_endpoint = env_or(env, "WARDEN_TOOLAUTH_LOGIN_AUTHORIZATION_ENDPOINT", "");
         p.token_endpoint = env_or(env, "WARDEN_TOOLAUTH_LOGIN_TOKEN_ENDPOINT", "");
         register_secret_value(p.client_secret);
-        if (p.client_id.empty() || p.authorization_endpoint.empty() || p.token_endpoint.empty())
+        if (p.client_id.empty())
             spdlog::error(
-                "toolauth: WARDEN_TOOLAUTH_LOGIN_ISSUER is set but CLIENT_ID, "
-                "AUTHORIZATION_ENDPOINT or TOKEN_ENDPOINT is missing; sign-in binding is off "
-                "for {}",
+                "toolauth: WARDEN_TOOLAUTH_LOGIN_ISSUER is set but WARDEN_TOOLAUTH_LOGIN_CLIENT_ID "
+                "is not; sign-in binding is off for {}",
                 *issuer);
         else
             login.try_emplace(std::string(p.issuer), std::move(p));
@@ -115,6 +117,37 @@ result<std::string> ToolAuth::Impl::redirect_uri() {
     redirect_uri_ = *base + options.callback_path;
     spdlog::info("toolauth: OAuth redirect listener at {}", redirect_uri_);
     return redirect_uri_;
+}
+
+std::optional<Provider> ToolAuth::Impl::sign_in_client(std::string_view issuer) {
+    std::lock_guard lock(login_mutex);
+    auto it = login.find(issuer);
+    if (it == login.end()) return std::nullopt;
+    Provider& p = it->second;
+    if (!p.authorization_endpoint.empty() && !p.token_endpoint.empty()) return p;
+    // OpenID Connect Discovery 1.0 §4: the metadata at the issuer's well-known path, whose
+    // `issuer` must be exactly the issuer asked for (§4.3).
+    std::string base = p.issuer;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    auto body = net::http_get(base + "/.well-known/openid-configuration", {});
+    boost::system::error_code ec;
+    auto doc = body ? boost::json::parse(*body, ec) : boost::json::value();
+    const auto* meta = body && !ec ? doc.if_object() : nullptr;
+    auto text = [&](std::string_view key) -> std::string {
+        const auto* v = meta ? meta->if_contains(key) : nullptr;
+        return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    const auto authorization = text("authorization_endpoint");
+    const auto token = text("token_endpoint");
+    if (!meta || text("issuer") != p.issuer || !net::is_allowed_url(authorization) ||
+        !net::is_allowed_url(token)) {
+        spdlog::error("toolauth: cannot discover the sign-in endpoints of {}", p.issuer);
+        return std::nullopt;
+    }
+    if (p.authorization_endpoint.empty()) p.authorization_endpoint = authorization;
+    if (p.token_endpoint.empty()) p.token_endpoint = token;
+    spdlog::info("toolauth: sign-in at {} discovered", p.issuer);
+    return p;
 }
 
 void ToolAuth::Impl::notify_authorized() {
@@ -212,9 +245,9 @@ CallbackPage wrong_browser() {
 }  // namespace
 
 CallbackPage ToolAuth::start_sign_in(PendingAuthorization link) {
-    auto it = impl_->login.find(link.bound_issuer);
-    if (it == impl_->login.end()) return failure(400, "Sign-in is no longer configured.");
-    const Provider& login = it->second;
+    const auto client = impl_->sign_in_client(link.bound_issuer);
+    if (!client) return failure(502, "The sign-in server is not available; try again later.");
+    const Provider& login = *client;
     PendingAuthorization next = std::move(link);
     next.leg = Leg::login;
     const auto pkce = make_pkce();
@@ -241,9 +274,9 @@ CallbackPage ToolAuth::finish_sign_in(PendingAuthorization pending,
                                       const std::optional<std::string>& error,
                                       const std::optional<std::string>& iss,
                                       std::string_view cookie) {
-    auto it = impl_->login.find(pending.bound_issuer);
-    if (it == impl_->login.end()) return failure(400, "Sign-in is no longer configured.");
-    const Provider& login = it->second;
+    const auto client = impl_->sign_in_client(pending.bound_issuer);
+    if (!client) return failure(502, "The sign-in server is not available; try again later.");
+    const Provider& login = *client;
     if (!cookie_matches(pending, cookie)) {
         spdlog::warn(
             "toolauth: sign-in for an authorization of user {} arrived without its "

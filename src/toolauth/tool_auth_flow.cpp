@@ -221,8 +221,8 @@ std::optional<ToolResult> ToolAuth::authorize(const Tool& tool, Context& ctx,
                 ", and this server cannot check that whoever approves it is you: an "
                 "authorization link completed by someone else would connect their account "
                 "to yours. To fix: configure sign-in at your authorization server "
-                "(WARDEN_TOOLAUTH_LOGIN_ISSUER, _CLIENT_ID, _CLIENT_SECRET, "
-                "_AUTHORIZATION_ENDPOINT, _TOKEN_ENDPOINT; see docs/tool-level-auth.md), or "
+                "(WARDEN_TOOLAUTH_LOGIN_ISSUER, _CLIENT_ID, _CLIENT_SECRET; see "
+                "docs/tool-level-auth.md), or "
                 "accept the risk with WARDEN_TOOLAUTH_UNBOUND_LINKS=1.");
         }
     }

@@ -152,8 +152,7 @@ describe('toolauth sign-in binding over HTTP (front-door AS signs the browser in
         WARDEN_TOOLAUTH_LOGIN_ISSUER: front.issuer,
         WARDEN_TOOLAUTH_LOGIN_CLIENT_ID: LOGIN.id,
         WARDEN_TOOLAUTH_LOGIN_CLIENT_SECRET: LOGIN.secret,
-        WARDEN_TOOLAUTH_LOGIN_AUTHORIZATION_ENDPOINT: `${front.issuer}/auth`,
-        WARDEN_TOOLAUTH_LOGIN_TOKEN_ENDPOINT: `${front.issuer}/token`,
+        // No endpoints: discovered from the issuer's OpenID Connect metadata.
       },
     });
     unbound = await startServer({

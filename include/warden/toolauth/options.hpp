@@ -48,7 +48,8 @@ struct ToolAuthOptions {
     /// Sign-in binding over HTTP with server-level auth: for each trusted front-door
     /// issuer, an OpenID Connect client at that authorization server (`issuer`,
     /// `authorization_endpoint`, `token_endpoint`, `client_id`, `client_secret`; its
-    /// redirect URI is the same callback as the providers'). Before the browser goes to the
+    /// redirect URI is the same callback as the providers'; empty endpoints are discovered
+    /// from the issuer's OpenID Connect metadata on first use). Before the browser goes to the
     /// downstream provider it signs in there, and the authorization goes on only if the ID
     /// token's `iss` and `sub` are the caller's. Also from $WARDEN_TOOLAUTH_LOGIN_ISSUER,
     /// _CLIENT_ID, _CLIENT_SECRET, _AUTHORIZATION_ENDPOINT, _TOKEN_ENDPOINT (one issuer).
