@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { binary, connectHttp } from './helpers.mjs';
+import { binary, connectHttp, recordSecret } from './helpers.mjs';
 import { APP, LOGIN, freePort, loginAndConsent, startAS, startServer } from './auth-helpers.mjs';
 import { providerEnv, startProvider } from './toolauth-helpers.mjs';
 
@@ -50,6 +50,7 @@ async function frontDoorToken(issuer, url, user) {
   });
   const body = await res.json();
   assert.equal(res.status, 200, JSON.stringify(body));
+  recordSecret(body.access_token);
   return body.access_token;
 }
 
@@ -70,10 +71,14 @@ function browser(logins) {
     const jar = jarOf(url);
     const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...init.headers, cookie } });
+    // Codes, states, links and Warden's binding cookie: none may reach the server log.
+    const seen = new URL(url);
+    for (const key of ['code', 'state', 'link']) if (seen.searchParams.get(key)) recordSecret(seen.searchParams.get(key));
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const eq = pair.indexOf('=');
       const [name, value] = [pair.slice(0, eq), pair.slice(eq + 1)];
+      if (name.startsWith('warden_auth_') && value) recordSecret(value);
       if (value && !/max-age=0/i.test(c)) jar.set(name, value);
       else jar.delete(name);
     }
