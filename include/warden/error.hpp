@@ -24,6 +24,8 @@ enum class ClientRequestError {
     not_deliverable,
     /// The tool is declared `non_blocking`, so it may not wait for the client.
     would_block,
+    /// Too many calls of this principal (or of the server) already wait on the client.
+    too_many_waiting,
 };
 
 /// The "warden.client_request" category.

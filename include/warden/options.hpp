@@ -29,6 +29,14 @@ struct ServerOptions {
     std::size_t page_size = 100;
     /// How long a server-to-client request (sampling, elicitation, roots) waits.
     std::chrono::milliseconds client_request_timeout{std::chrono::seconds(120)};
+    /// Calls that hold a worker while waiting on the client (a server-to-client request,
+    /// or a URL elicitation's completion), per principal over the network, and in all (0:
+    /// half the worker threads, at least one). Past either, the wait is refused at once
+    /// (ClientRequestError::too_many_waiting), so one user whose client never answers
+    /// cannot stall everyone else's calls. Over stdio, with its one user, only the total
+    /// applies.
+    std::size_t max_waiting_calls_per_principal = 2;
+    std::size_t max_waiting_calls = 0;
     /// The user id of calls without a principal (stdio); empty means the OS user.
     std::string local_user_id{};
 };

@@ -23,9 +23,12 @@ transport::http::RouteHandler callback_route(std::shared_ptr<toolauth::ToolAuth>
         if (req.method != "GET")
             return transport::http::RouteResponse{405, "text/plain; charset=utf-8",
                                                   "Method Not Allowed"};
-        auto page = auth->handle_callback(req.query);
-        return transport::http::RouteResponse{page.status, "text/html; charset=utf-8",
-                                              std::move(page.html)};
+        auto page = auth->handle_callback(req.query, req.cookie);
+        transport::http::RouteResponse res{page.status, "text/html; charset=utf-8",
+                                           std::move(page.html)};
+        if (!page.location.empty()) res.headers.emplace_back("Location", page.location);
+        if (!page.set_cookie.empty()) res.headers.emplace_back("Set-Cookie", page.set_cookie);
+        return res;
     };
 }
 

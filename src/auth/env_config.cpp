@@ -103,14 +103,15 @@ boost::system::result<jose::AlgorithmSet, ConfigError> parse_algorithms(const js
     return set;
 }
 
-// Warden's extension: {"endpoint", "client_id", "client_secret", "client_auth"}.
+// Warden's extension: {"endpoint", "client_id", "client_secret", "client_auth",
+// "positive_ttl", "negative_ttl"}.
 boost::system::result<Introspection, ConfigError> parse_introspection_config(
     const json::value& v, const std::string& at) {
     if (!v.is_object()) return problem(kServers, at + " must be an object");
     const auto& o = v.get_object();
     for (const auto& kv : o)
         if (kv.key() != "endpoint" && kv.key() != "client_id" && kv.key() != "client_secret" &&
-            kv.key() != "client_auth")
+            kv.key() != "client_auth" && kv.key() != "positive_ttl" && kv.key() != "negative_ttl")
             return problem(kServers,
                            at + " has an unknown field \"" + std::string(kv.key()) + "\"");
     Introspection in;
@@ -128,6 +129,17 @@ boost::system::result<Introspection, ConfigError> parse_introspection_config(
     else if (!method.value().empty() && method.value() != "client_secret_basic")
         return problem(kServers,
                        at + ".client_auth must be client_secret_basic or client_secret_post");
+    // How long a revoked token keeps working (positive) or a bad one stays refused
+    // (negative) without asking the AS again: 0 asks on every request.
+    for (auto [key, field] : {std::pair{"positive_ttl", &in.positive_ttl},
+                              std::pair{"negative_ttl", &in.negative_ttl}}) {
+        const auto* ttl = o.if_contains(key);
+        if (!ttl) continue;
+        if (!ttl->is_number() || ttl->to_number<double>() < 0 || ttl->to_number<double>() > 86400)
+            return problem(kServers,
+                           at + "." + key + " must be a number of seconds from 0 to 86400");
+        *field = std::chrono::seconds(static_cast<long long>(ttl->to_number<double>()));
+    }
     return in;
 }
 

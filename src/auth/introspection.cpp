@@ -71,8 +71,15 @@ boost::system::result<Principal> parse_introspection(std::string_view body, std:
     if (!aud_ok) return inactive;
 
     Principal p = principal_from_claims(o);
-    if (p.user_id.empty()) p.user_id = p.client_id;
-    if (p.user_id.empty()) return inactive;
+    // Without `sub` (RFC 7662 §2.2 makes it optional) the token names no user: the client
+    // acts for itself (client_credentials). It must not become the user its client id
+    // spells (a client registered as "alice" is not the user alice), so its id lives in a
+    // namespace of its own and the principal says it is a client.
+    if (p.user_id.empty()) {
+        if (p.client_id.empty()) return inactive;
+        p.user_id = std::string(kClientSubjectPrefix) + p.client_id;
+        p.is_client = true;
+    }
     if (p.issuer.empty()) p.issuer = std::string(issuer);
     return p;
 }

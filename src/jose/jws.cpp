@@ -94,4 +94,14 @@ bool typ_matches(std::string_view typ, std::string_view required) noexcept {
            });
 }
 
+bool may_be_access_token_typ(std::string_view typ) noexcept {
+    return typ.empty() || typ_matches(typ, "JWT") || typ_matches(typ, "at+jwt");
+}
+
+bool has_other_token_claims(const boost::json::object& claims) noexcept {
+    for (std::string_view name : {"nonce", "at_hash", "c_hash", "s_hash", "events"})
+        if (claims.contains(name)) return true;
+    return false;
+}
+
 }  // namespace warden::jose::detail

@@ -33,6 +33,14 @@ boost::system::result<JoseHeader> parse_header(const boost::json::object& header
 
 /// True when typ equals required, ignoring case and an "application/" prefix.
 bool typ_matches(std::string_view typ, std::string_view required) noexcept;
+/// True when `typ` (the header value, empty when absent) can name an access token: absent,
+/// "JWT" or "at+jwt". Every other value, e.g. "logout+jwt", "secevent+jwt", "dpop+jwt",
+/// "id_token+jwt", names another kind of token (RFC 8725 section 3.11).
+bool may_be_access_token_typ(std::string_view typ) noexcept;
+/// True when `claims` holds a claim that only ID tokens (`nonce`, `at_hash`, `c_hash`,
+/// `s_hash`; OpenID Connect Core 1.0 section 2 and 3.3.2.11, FAPI) or security event tokens
+/// (`events`, RFC 8417 section 2.2, which logout tokens are) carry.
+bool has_other_token_claims(const boost::json::object& claims) noexcept;
 
 /// Verifies a JWS signature (raw JOSE encoding) over `signing_input` with `key`.
 /// The caller has checked that the key fits `alg`.

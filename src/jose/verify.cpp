@@ -69,6 +69,12 @@ result<VerifiedToken> verify(std::string_view token, const JwkSet& keys,
     if (options.required_typ && !detail::typ_matches(header.typ, *options.required_typ)) {
         return make_error_code(Error::typ_mismatch);
     }
+    // Without an explicit type to require, refuse what says it is another kind of JWT
+    // (with one, that check above is authoritative: a caller verifying DPoP proofs
+    // requires dpop+jwt, and those may carry `nonce`).
+    const bool screen_types = options.reject_other_token_types && !options.required_typ;
+    if (screen_types && !detail::may_be_access_token_typ(header.typ))
+        return make_error_code(Error::typ_mismatch);
     auto signature = base64url_decode(parts->signature);
     if (!signature) return signature.error();
     if (auto ec = verify_with_keys(header, keys, parts->signing_input, signature.value(),
@@ -78,6 +84,9 @@ result<VerifiedToken> verify(std::string_view token, const JwkSet& keys,
     // The payload is parsed only once it is known to come from the key holder.
     auto claims = detail::decode_object(parts->payload, Error::bad_payload);
     if (!claims) return claims.error();
+    if (screen_types && !detail::typ_matches(header.typ, "at+jwt") &&
+        detail::has_other_token_claims(*claims))
+        return make_error_code(Error::typ_mismatch);
     return detail::check_claims(std::move(claims).value(), std::move(header), options);
 }
 

@@ -16,7 +16,8 @@
 
 namespace warden::server {
 class Session;
-}
+class WaitingCalls;
+}  // namespace warden::server
 
 namespace warden::detail {
 
@@ -41,6 +42,11 @@ struct CallState {
     /// and captured when the request arrives, so handlers read them without locking.
     std::string protocol_version;
     std::shared_ptr<const boost::json::object> client_capabilities;
+    /// Counts calls waiting on the client (see ServerOptions::max_waiting_calls*).
+    std::shared_ptr<server::WaitingCalls> waiting;
+    /// Held while something above Context::request (tool-level auth's URL elicitation and
+    /// its completion) waits on the client for this call; request() then takes no other.
+    std::shared_ptr<void> wait_slot;
 };
 
 }  // namespace warden::detail

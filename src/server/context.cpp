@@ -4,6 +4,7 @@
 #include "protocol/versions.hpp"
 #include "server/call_state.hpp"
 #include "server/session.hpp"
+#include "server/waiting_calls.hpp"
 
 #include <array>
 
@@ -114,6 +115,11 @@ result<json::object> Context::request(std::string_view method, json::object para
     // the answer this call waits for.
     if (state_->runs_inline) return ClientRequestError::would_block;
     if (!state_->exchange->can_request()) return ClientRequestError::not_deliverable;
+    // The wait below holds this worker: counted per principal and in all, so one user's
+    // silent client cannot hold every worker (see ServerOptions::max_waiting_calls*).
+    std::shared_ptr<void> slot = state_->wait_slot;
+    if (!slot) slot = server::enter_wait(*state_);
+    if (!slot) return ClientRequestError::too_many_waiting;
     std::string key;
     auto pending =
         state_->session->send_client_request(*state_->exchange, method, std::move(params), key);

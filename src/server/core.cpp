@@ -29,6 +29,10 @@ ServerCore::ServerCore(ServerInfo info, ServerOptions options)
     : info_(std::move(info)),
       options_(std::move(options)),
       local_user_id_(options_.local_user_id.empty() ? os_user() : options_.local_user_id),
+      waiting_calls_(std::make_shared<WaitingCalls>(
+          options_.max_waiting_calls_per_principal,
+          options_.max_waiting_calls ? options_.max_waiting_calls
+                                     : std::max<std::size_t>(1, options_.worker_threads / 2))),
       pool_(std::make_unique<boost::asio::thread_pool>(
           std::max<std::size_t>(1, options_.worker_threads))) {
     registry_.on_change([this](RegistryKind kind) { on_registry_change(kind); });
@@ -43,6 +47,9 @@ void ServerCore::set_worker_threads(std::size_t threads) {
     auto old = std::exchange(pool_, std::make_unique<boost::asio::thread_pool>(threads));
     old->join();
     options_.worker_threads = threads;
+    if (!options_.max_waiting_calls)
+        waiting_calls_ = std::make_shared<WaitingCalls>(options_.max_waiting_calls_per_principal,
+                                                        std::max<std::size_t>(1, threads / 2));
 }
 
 void ServerCore::post(std::function<void()> job) {

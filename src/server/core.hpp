@@ -4,6 +4,7 @@
 
 #include "server/authorization.hpp"
 #include "server/registry.hpp"
+#include "server/waiting_calls.hpp"
 
 #include <warden/options.hpp>
 
@@ -84,6 +85,9 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     /// The user id for calls without a principal.
     const std::string& local_user_id() const { return local_user_id_; }
 
+    /// The count of calls waiting on the client (ServerOptions::max_waiting_calls*).
+    const std::shared_ptr<WaitingCalls>& waiting_calls() const { return waiting_calls_; }
+
   private:
     void broadcast(const std::function<bool(Session&)>& wanted, const json::object& message);
     void on_registry_change(RegistryKind kind);
@@ -91,6 +95,7 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     ServerInfo info_;
     ServerOptions options_;
     std::string local_user_id_;
+    std::shared_ptr<WaitingCalls> waiting_calls_;
     ToolGuard tool_guard_;
     Registry registry_;
     ScopePolicy scope_policy_{};

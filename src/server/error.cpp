@@ -25,6 +25,8 @@ class ClientRequestCategory final : public boost::system::error_category {
                 return "this transport cannot carry requests to the client";
             case ClientRequestError::would_block:
                 return "a non_blocking tool cannot wait for the client";
+            case ClientRequestError::too_many_waiting:
+                return "too many calls are already waiting for this client's answers";
         }
         return "unknown client request error";
     }

@@ -199,6 +199,7 @@ void Session::handle_request(const pr::Classified& c, const std::shared_ptr<Exch
     if (core) {
         call->user_id = principal ? principal->user_id : core->local_user_id();
         call->request_timeout = core->options().client_request_timeout;
+        call->waiting = core->waiting_calls();
     }
     if (c.params)
         if (const auto* meta = c.params->if_contains("_meta"); meta && meta->is_object())

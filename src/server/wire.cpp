@@ -1,5 +1,9 @@
 #include "server/wire.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+
 namespace warden::server {
 
 namespace {
@@ -146,8 +150,34 @@ json::object prompt_to_json(const Prompt& p, const protocol::Features& features)
     return out;
 }
 
+bool all_numbers_finite(const json::value& v) {
+    switch (v.kind()) {
+        case json::kind::double_:
+            return std::isfinite(v.get_double());
+        case json::kind::array:
+            for (const auto& e : v.get_array())
+                if (!all_numbers_finite(e)) return false;
+            return true;
+        case json::kind::object:
+            for (const auto& e : v.get_object())
+                if (!all_numbers_finite(e.value())) return false;
+            return true;
+        default:
+            return true;
+    }
+}
+
 json::object tool_result_to_json(const ToolResult& result, const protocol::Features& features) {
     json::object out = result.to_json();
+    // JSON has no infinity or NaN (RFC 8259 §6); Boost.JSON would write `Infinity`, which
+    // no client parses. The call fails instead, saying why.
+    if (!all_numbers_finite(out)) {
+        spdlog::warn("a tool result held a non-finite number; answered with an error instead");
+        out = ToolResult::error(
+                  "The tool's result holds a number that is not finite (infinity or NaN), "
+                  "which JSON cannot carry, so it was not sent.")
+                  .to_json();
+    }
     if (!features.structured_content) out.erase("structuredContent");
     return out;
 }

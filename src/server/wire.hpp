@@ -21,7 +21,10 @@ json::object resource_to_json(const Resource& resource, const protocol::Features
 json::object template_to_json(const ResourceTemplate& t, const protocol::Features& features);
 json::object prompt_to_json(const Prompt& prompt, const protocol::Features& features);
 json::array icons_to_json(const std::vector<Icon>& icons);
-/// A tool result for the version: structuredContent is left out before 2025-06-18.
+/// False when `v` holds an infinite or NaN double anywhere (JSON cannot carry them).
+bool all_numbers_finite(const json::value& v);
+/// A tool result for the version: structuredContent is left out before 2025-06-18. A
+/// result holding a non-finite number becomes an isError result saying so.
 json::object tool_result_to_json(const ToolResult& result, const protocol::Features& features);
 
 }  // namespace warden::server

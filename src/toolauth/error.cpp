@@ -45,6 +45,10 @@ class Category final : public boost::system::error_category {
                 return "secret name reserved for Warden";
             case Error::callback_unavailable:
                 return "OAuth redirect endpoint unavailable";
+            case Error::too_many_pending:
+                return "too many pending authorizations";
+            case Error::wrong_user:
+                return "authorization completed by another user or browser";
         }
         return "unknown warden.toolauth error";
     }

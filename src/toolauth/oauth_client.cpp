@@ -91,6 +91,7 @@ result<TokenResponse> parse_token_response(long status, std::string_view body, E
         if (type != "bearer" && type != "user") return failure;
     }
     out.refresh_token = str("refresh_token");
+    out.id_token = str("id_token");
     out.scopes = parse_scopes(str("scope"));
     if (const auto* e = obj->if_contains("expires_in"); e && (e->is_int64() || e->is_uint64())) {
         const auto secs =

@@ -15,6 +15,7 @@ struct TokenResponse {
     std::string refresh_token{};        ///< empty when none was issued
     std::vector<std::string> scopes{};  ///< empty when the provider did not say
     std::optional<Clock::time_point> expires_at{};
+    std::string id_token{};  ///< OpenID Connect sign-in only; empty when none was issued
 };
 
 /// The authorization request URL with PKCE S256 (RFC 7636 §4.3).

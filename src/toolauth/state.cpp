@@ -4,18 +4,35 @@
 
 #include <warden/jose/base64url.hpp>
 
+#include <algorithm>
+
 namespace warden::toolauth {
 
-StateStore::StateStore(std::chrono::seconds lifetime, Now now)
+StateStore::StateStore(std::chrono::seconds lifetime, Now now, std::size_t per_user,
+                       std::size_t total)
     : lifetime_(lifetime),
-      now_(now ? std::move(now) : [] { return std::chrono::steady_clock::now(); }) {}
+      now_(now ? std::move(now) : [] { return std::chrono::steady_clock::now(); }),
+      per_user_(std::max<std::size_t>(per_user, 1)),
+      total_(std::max<std::size_t>(total, 1)) {}
 
-std::string StateStore::issue(PendingAuthorization pending) {
+result<std::string> StateStore::issue(PendingAuthorization pending) {
     // 256 bits: unguessable (RFC 6749 §10.10 asks for at least 128).
     std::string state = crypto::random_token(32);
     std::lock_guard lock(mutex_);
     const auto now = now_();
     sweep(now);
+    // Per user: the oldest of this user's pending authorizations makes room. A linear scan:
+    // the map is bounded by `total_`, and issuing is rare next to tool calls.
+    std::size_t mine = 0;
+    auto oldest = pending_.end();
+    for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+        if (it->second.user_id != pending.user_id) continue;
+        ++mine;
+        if (oldest == pending_.end() || it->second.expires_at < oldest->second.expires_at)
+            oldest = it;
+    }
+    if (mine >= per_user_ && oldest != pending_.end()) pending_.erase(oldest);
+    if (pending_.size() >= total_) return Error::too_many_pending;
     pending.expires_at = now + lifetime_;
     pending_[crypto::sha256(state)] = std::move(pending);
     return state;

@@ -1,24 +1,31 @@
 #include <warden/toolauth/tool_auth.hpp>
 
+#include "toolauth/crypto.hpp"
+#include "toolauth/id_token.hpp"
 #include "toolauth/oauth_client.hpp"
 #include "toolauth/tool_auth_impl.hpp"
 
+#include "net/http_fetch.hpp"
+
 #include <spdlog/spdlog.h>
+#include <boost/json/parse.hpp>
 #include <boost/url/parse_query.hpp>
+#include <boost/url/url.hpp>
+#include <boost/url/url_view.hpp>
 
 #include <cstdlib>
 
 namespace warden::toolauth {
 namespace {
 
-std::string page(std::string_view title, std::string_view text) {
+std::string page_html(std::string_view title, std::string_view text) {
     return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + std::string(title) +
            "</title></head><body style=\"font-family:sans-serif;margin:3em\"><h1>" +
            std::string(title) + "</h1><p>" + std::string(text) + "</p></body></html>";
 }
 
 CallbackPage failure(unsigned status, std::string_view text) {
-    return {status, page("Authorization failed", text)};
+    return {status, page_html("Authorization failed", text)};
 }
 
 std::string env_or(const EnvLookup& env, std::string_view name, std::string fallback) {
@@ -33,7 +40,7 @@ ToolAuth::Impl::Impl(ToolAuthOptions options_, EnvLookup env_)
       env(std::move(env_)),
       secrets(env, options.secrets_file.empty() ? env_or(env, "WARDEN_SECRETS_FILE", "")
                                                 : options.secrets_file),
-      states(options.state_lifetime) {
+      states(options.state_lifetime, {}, options.max_pending_per_user, options.max_pending) {
     for (auto& p : providers::presets()) providers[p.id] = std::move(p);
     for (auto& p : options.providers) {
         apply_environment(p, env, true);
@@ -45,6 +52,32 @@ ToolAuth::Impl::Impl(ToolAuthOptions options_, EnvLookup env_)
             apply_environment(p, env, false);
         register_secret_value(p.client_secret);
     }
+    for (auto p : options.login) {
+        if (p.id.empty()) p.id = "login";
+        if (p.display_name.empty()) p.display_name = p.issuer;
+        register_secret_value(p.client_secret);
+        login[p.issuer] = std::move(p);
+    }
+    if (auto issuer = env("WARDEN_TOOLAUTH_LOGIN_ISSUER"); issuer && !issuer->empty()) {
+        Provider p;
+        p.id = "login";
+        p.display_name = *issuer;
+        p.issuer = *issuer;
+        p.client_id = env_or(env, "WARDEN_TOOLAUTH_LOGIN_CLIENT_ID", "");
+        p.client_secret = env_or(env, "WARDEN_TOOLAUTH_LOGIN_CLIENT_SECRET", "");
+        p.authorization_endpoint = env_or(env, "WARDEN_TOOLAUTH_LOGIN_AUTHORIZATION_ENDPOINT", "");
+        p.token_endpoint = env_or(env, "WARDEN_TOOLAUTH_LOGIN_TOKEN_ENDPOINT", "");
+        register_secret_value(p.client_secret);
+        if (p.client_id.empty())
+            spdlog::error(
+                "toolauth: WARDEN_TOOLAUTH_LOGIN_ISSUER is set but WARDEN_TOOLAUTH_LOGIN_CLIENT_ID "
+                "is not; sign-in binding is off for {}",
+                *issuer);
+        else
+            login.try_emplace(std::string(p.issuer), std::move(p));
+    }
+    unbound_links =
+        options.unbound_links || env_or(env, "WARDEN_TOOLAUTH_UNBOUND_LINKS", "") == "1";
 }
 
 result<StoreLocation> ToolAuth::Impl::store_location() const {
@@ -108,6 +141,37 @@ result<std::string> ToolAuth::Impl::redirect_uri() {
     return redirect_uri_;
 }
 
+std::optional<Provider> ToolAuth::Impl::sign_in_client(std::string_view issuer) {
+    std::lock_guard lock(login_mutex);
+    auto it = login.find(issuer);
+    if (it == login.end()) return std::nullopt;
+    Provider& p = it->second;
+    if (!p.authorization_endpoint.empty() && !p.token_endpoint.empty()) return p;
+    // OpenID Connect Discovery 1.0 §4: the metadata at the issuer's well-known path, whose
+    // `issuer` must be exactly the issuer asked for (§4.3).
+    std::string base = p.issuer;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    auto body = net::http_get(base + "/.well-known/openid-configuration", {});
+    boost::system::error_code ec;
+    auto doc = body ? boost::json::parse(*body, ec) : boost::json::value();
+    const auto* meta = body && !ec ? doc.if_object() : nullptr;
+    auto text = [&](std::string_view key) -> std::string {
+        const auto* v = meta ? meta->if_contains(key) : nullptr;
+        return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    const auto authorization = text("authorization_endpoint");
+    const auto token = text("token_endpoint");
+    if (!meta || text("issuer") != p.issuer || !net::is_allowed_url(authorization) ||
+        !net::is_allowed_url(token)) {
+        spdlog::error("toolauth: cannot discover the sign-in endpoints of {}", p.issuer);
+        return std::nullopt;
+    }
+    if (p.authorization_endpoint.empty()) p.authorization_endpoint = authorization;
+    if (p.token_endpoint.empty()) p.token_endpoint = token;
+    spdlog::info("toolauth: sign-in at {} discovered", p.issuer);
+    return p;
+}
+
 void ToolAuth::Impl::notify_authorized() {
     {
         std::lock_guard lock(done_mutex);
@@ -166,14 +230,143 @@ const ToolAuthOptions& ToolAuth::options() const {
     return impl_->options;
 }
 
-CallbackPage ToolAuth::handle_callback(std::string_view query) {
+namespace {
+
+// RFC 9207 §2.4: a mismatching iss means a mix-up attack; drop the response.
+bool issuer_ok(const Provider& provider, const std::optional<std::string>& iss) {
+    if (iss) return provider.issuer.empty() || *iss == provider.issuer;
+    return !provider.requires_iss;
+}
+
+// The value of cookie `name` in a Cookie header field (RFC 6265 §5.4: "a=b; c=d").
+std::optional<std::string_view> cookie_value(std::string_view header, std::string_view name) {
+    while (!header.empty()) {
+        const auto end = header.find(';');
+        auto pair = header.substr(0, end);
+        header = end == header.npos ? std::string_view() : header.substr(end + 1);
+        while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+        const auto eq = pair.find('=');
+        if (eq != pair.npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+    }
+    return std::nullopt;
+}
+
+// The browser binding (see docs/tool-level-auth.md, "Who completes an authorization"): a
+// cookie scoped to the callback path, sent back on the top-level redirects from the
+// authorization servers (SameSite=Lax allows exactly those), never to scripts.
+std::string binding_cookie(const PendingAuthorization& p, std::string_view value,
+                           std::chrono::seconds max_age) {
+    boost::urls::url_view redirect(p.redirect_uri);
+    const auto encoded = redirect.encoded_path();
+    std::string path(encoded.data(), encoded.size());
+    if (path.empty()) path = "/";
+    return p.cookie_name + "=" + std::string(value) + "; Path=" + path +
+           "; Max-Age=" + std::to_string(max_age.count()) + "; HttpOnly; SameSite=Lax" +
+           (redirect.scheme() == "https" ? "; Secure" : "");
+}
+
+bool cookie_matches(const PendingAuthorization& p, std::string_view header) {
+    if (p.cookie_name.empty()) return true;
+    auto value = cookie_value(header, p.cookie_name);
+    return value && crypto::equal(crypto::sha256(*value), p.cookie_hash);
+}
+
+CallbackPage wrong_browser() {
+    return failure(403,
+                   "This authorization was started in another browser. Nothing was stored. "
+                   "Open the link you were given yourself, in one browser, from the start.");
+}
+
+}  // namespace
+
+CallbackPage ToolAuth::start_sign_in(PendingAuthorization link) {
+    const auto client = impl_->sign_in_client(link.bound_issuer);
+    if (!client) return failure(502, "The sign-in server is not available; try again later.");
+    const Provider& login = *client;
+    PendingAuthorization next = std::move(link);
+    next.leg = Leg::login;
+    const auto pkce = make_pkce();
+    next.code_verifier = pkce.verifier;
+    next.nonce = crypto::random_token(32);
+    const std::string cookie = crypto::random_token(32);
+    next.cookie_name = "warden_auth_" + crypto::random_token(6);
+    next.cookie_hash = crypto::sha256(cookie);
+    const auto set_cookie = binding_cookie(next, cookie, impl_->options.state_lifetime);
+    Provider with_nonce = login;
+    with_nonce.extra_authorize_params.emplace_back("nonce", next.nonce);
+    const auto redirect_uri = next.redirect_uri;
+    auto state = impl_->states.issue(std::move(next));
+    if (!state) return failure(503, "Too many authorizations are pending; try again later.");
+    CallbackPage page{302, page_html("Signing in", "Continuing to your sign-in page.")};
+    page.location =
+        oauth::authorization_url(with_nonce, {"openid"}, *state, pkce.challenge, redirect_uri);
+    page.set_cookie = set_cookie;
+    return page;
+}
+
+CallbackPage ToolAuth::finish_sign_in(PendingAuthorization pending,
+                                      const std::optional<std::string>& code,
+                                      const std::optional<std::string>& error,
+                                      const std::optional<std::string>& iss,
+                                      std::string_view cookie) {
+    const auto client = impl_->sign_in_client(pending.bound_issuer);
+    if (!client) return failure(502, "The sign-in server is not available; try again later.");
+    const Provider& login = *client;
+    if (!cookie_matches(pending, cookie)) {
+        spdlog::warn(
+            "toolauth: sign-in for an authorization of user {} arrived without its "
+            "browser cookie; refused",
+            pending.user_id);
+        return wrong_browser();
+    }
+    if (!issuer_ok(login, iss)) {
+        spdlog::warn("toolauth: sign-in redirect rejected: issuer mismatch");
+        return failure(400, "The sign-in response came from an unexpected issuer.");
+    }
+    if (error) return failure(403, "Sign-in did not complete. You can close this tab.");
+    if (!code || code->empty()) return failure(400, "The response has no authorization code.");
+    auto tokens = oauth::exchange_code(login, *code, pending.code_verifier, pending.redirect_uri);
+    if (!tokens) return failure(502, "The sign-in server refused the authorization code.");
+    register_secret_value(tokens->access_token);
+    register_secret_value(tokens->refresh_token);
+    register_secret_value(tokens->id_token);
+    auto sub = check_id_token(tokens->id_token, {login.issuer, login.client_id, pending.nonce,
+                                                 std::chrono::system_clock::now()});
+    if (!sub || *sub != pending.bound_subject || login.issuer != pending.bound_issuer) {
+        spdlog::warn(
+            "toolauth: authorization started by user {} completed by {}; refused, "
+            "nothing stored",
+            pending.user_id,
+            sub ? pending.bound_issuer + "|" + *sub : std::string("an invalid sign-in"));
+        return failure(403,
+                       "You signed in as a different user than the one who asked for this "
+                       "authorization, so it was refused and nothing was stored. If someone "
+                       "sent you this link, do not complete it.");
+    }
+    const Provider* provider = this->provider(pending.provider);
+    if (!provider) return failure(400, "The provider is no longer configured.");
+    PendingAuthorization next = std::move(pending);
+    next.leg = Leg::downstream;
+    const auto pkce = make_pkce();
+    next.code_verifier = pkce.verifier;
+    const auto scopes = next.scopes;
+    const auto redirect_uri = next.redirect_uri;
+    auto state = impl_->states.issue(std::move(next));
+    if (!state) return failure(503, "Too many authorizations are pending; try again later.");
+    CallbackPage page{302, page_html("Signed in", "Continuing to " + provider->display_name + ".")};
+    page.location =
+        oauth::authorization_url(*provider, scopes, *state, pkce.challenge, redirect_uri);
+    return page;
+}
+
+CallbackPage ToolAuth::handle_callback(std::string_view query, std::string_view cookie) {
     auto params = boost::urls::parse_query(query);
     if (!params) return failure(400, "The request is malformed.");
     // The redirect's parameters are form-encoded (RFC 6749 §4.1.2, Appendix B): compare
     // decoded values, or an `iss` such as "https%3A%2F%2F..." never equals the issuer.
     boost::urls::encoding_opts form;
     form.space_as_plus = true;
-    std::optional<std::string> state, code, error, iss;
+    std::optional<std::string> state, code, error, iss, link;
     for (const auto& p : *params) {
         if (!p.has_value) continue;
         const auto key = p.key.decode(form);
@@ -181,21 +374,38 @@ CallbackPage ToolAuth::handle_callback(std::string_view query) {
         if (key == "code") code = p.value.decode(form);
         if (key == "error") error = p.value.decode(form);
         if (key == "iss") iss = p.value.decode(form);
+        if (key == "link") link = p.value.decode(form);
+    }
+    const auto invalid = [] {
+        return failure(400,
+                       "This authorization link is invalid, expired or was already used. "
+                       "Run the tool again to get a new one.");
+    };
+    if (link && !state) {
+        auto pending = impl_->states.consume(*link);
+        if (!pending || pending->leg != Leg::link) return invalid();
+        return start_sign_in(std::move(*pending));
     }
     if (!state) return failure(400, "The request has no state.");
     // Consumed first: whatever happens next, this state cannot be replayed.
     auto pending = impl_->states.consume(*state);
     if (!pending) {
         spdlog::warn("toolauth: redirect rejected: {}", pending.error().message());
-        return failure(400,
-                       "This authorization link is invalid, expired or was already used. "
-                       "Run the tool again to get a new one.");
+        return invalid();
+    }
+    if (pending->leg == Leg::link) return invalid();
+    if (pending->leg == Leg::login)
+        return finish_sign_in(std::move(*pending), code, error, iss, cookie);
+    if (!cookie_matches(*pending, cookie)) {
+        spdlog::warn(
+            "toolauth: redirect for an authorization of user {} arrived without its "
+            "browser cookie; refused",
+            pending->user_id);
+        return wrong_browser();
     }
     const Provider* provider = this->provider(pending->provider);
     if (!provider) return failure(400, "The provider is no longer configured.");
-    // RFC 9207 §2.4: a mismatching iss means a mix-up attack; drop the response.
-    if ((iss && (provider->issuer.empty() ? false : *iss != provider->issuer)) ||
-        (!iss && provider->requires_iss)) {
+    if (!issuer_ok(*provider, iss)) {
         spdlog::warn("toolauth: redirect for {} rejected: issuer mismatch", provider->id);
         return failure(400, "The authorization response came from an unexpected issuer.");
     }
@@ -225,8 +435,12 @@ CallbackPage ToolAuth::handle_callback(std::string_view query) {
         return failure(500, "The token store is unavailable.");
     spdlog::info("toolauth: stored {} tokens for user {}", provider->id, record.user_id);
     impl_->notify_authorized();
-    return {200, page("Authorized", "Warden is now connected to your " + provider->display_name +
-                                        " account. You can close this tab.")};
+    CallbackPage done{
+        200, page_html("Authorized", "Warden is now connected to your " + provider->display_name +
+                                         " account. You can close this tab.")};
+    if (!pending->cookie_name.empty())
+        done.set_cookie = binding_cookie(*pending, "", std::chrono::seconds(0));
+    return done;
 }
 
 }  // namespace warden::toolauth

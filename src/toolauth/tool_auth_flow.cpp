@@ -4,12 +4,14 @@
 
 #include "protocol/jsonrpc.hpp"
 #include "server/call_state.hpp"
+#include "server/waiting_calls.hpp"
 #include "toolauth/crypto.hpp"
 #include "toolauth/oauth_client.hpp"
 #include "toolauth/tool_auth_impl.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/json/value_from.hpp>
+#include <boost/url/url.hpp>
 
 namespace warden::toolauth {
 namespace {
@@ -41,6 +43,12 @@ std::string quoted_list(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
     return out;
+}
+
+ToolResult too_many_pending(const Tool& tool) {
+    return ToolResult::error("Tool '" + tool.name +
+                             "' needs an authorization, and too many authorizations are "
+                             "pending on this server right now; try again in a few minutes.");
 }
 
 void hand_over(Context& ctx, const TokenRecord& r) {
@@ -196,15 +204,43 @@ std::optional<ToolResult> ToolAuth::authorize(const Tool& tool, Context& ctx,
                                  provider.display_name +
                                  ", but the server has no OAuth redirect endpoint (" +
                                  redirect.error().message() + ").");
-    const auto pkce = make_pkce();
     PendingAuthorization pending;
     pending.user_id = token_owner(ctx);
     pending.provider = provider.id;
     pending.scopes = scopes;
-    pending.code_verifier = pkce.verifier;
     pending.redirect_uri = *redirect;
-    const auto state = impl.states.issue(std::move(pending));
-    const auto url = oauth::authorization_url(provider, scopes, state, pkce.challenge, *redirect);
+    std::string url;
+    if (const Principal* principal = ctx.principal()) {
+        // Over HTTP with server-level auth the link must be completed by its initiator
+        // (MCP 2025-11-25 elicitation, URL mode, "Phishing"): the browser signs in at the
+        // front-door AS first, and the flow goes on only for the same issuer and subject.
+        if (impl.login.contains(principal->issuer)) {
+            pending.leg = Leg::link;
+            pending.bound_issuer = principal->issuer;
+            pending.bound_subject = principal->user_id;
+            auto link = impl.states.issue(std::move(pending));
+            if (!link) return too_many_pending(tool);
+            boost::urls::url u(*redirect);
+            u.params().append({"link", *link});
+            url = std::string(u.buffer());
+        } else if (!impl.unbound_links) {
+            return ToolResult::error(
+                "Tool '" + tool.name + "' needs authorization at " + provider.display_name +
+                ", and this server cannot check that whoever approves it is you: an "
+                "authorization link completed by someone else would connect their account "
+                "to yours. To fix: configure sign-in at your authorization server "
+                "(WARDEN_TOOLAUTH_LOGIN_ISSUER, _CLIENT_ID, _CLIENT_SECRET; see "
+                "docs/tool-level-auth.md), or "
+                "accept the risk with WARDEN_TOOLAUTH_UNBOUND_LINKS=1.");
+        }
+    }
+    if (url.empty()) {
+        const auto pkce = make_pkce();
+        pending.code_verifier = pkce.verifier;
+        auto state = impl.states.issue(std::move(pending));
+        if (!state) return too_many_pending(tool);
+        url = oauth::authorization_url(provider, scopes, *state, pkce.challenge, *redirect);
+    }
     const std::string scope_text = join_scopes(scopes, ", ");
 
     std::uint64_t seen;
@@ -213,10 +249,20 @@ std::optional<ToolResult> ToolAuth::authorize(const Tool& tool, Context& ctx,
         seen = impl.authorizations;
     }
     const std::string elicitation_id = crypto::random_token(16);
-    auto answer =
-        ctx.elicit_url("Authorize access to your " + provider.display_name + " account (" +
-                           scope_text + ") so the tool '" + tool.name + "' can run.",
-                       url, elicitation_id);
+    // The elicitation and the wait for the redirect hold this worker: they count with every
+    // other wait on the client (ServerOptions::max_waiting_calls*). Past the cap the link
+    // goes back in the result instead, and the worker is free at once.
+    auto& call = ctx.state();
+    call.wait_slot = server::enter_wait(call);
+    struct Release {
+        std::shared_ptr<void>& slot;
+        ~Release() { slot.reset(); }
+    } release{call.wait_slot};
+    result<ElicitResult> answer = make_error_code(ClientRequestError::too_many_waiting);
+    if (call.wait_slot)
+        answer = ctx.elicit_url("Authorize access to your " + provider.display_name + " account (" +
+                                    scope_text + ") so the tool '" + tool.name + "' can run.",
+                                url, elicitation_id);
     if (answer && answer->action != "accept")
         return ToolResult::error("The user did not authorize access to " + provider.display_name +
                                  "; tool '" + tool.name + "' did not run.");

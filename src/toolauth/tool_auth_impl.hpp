@@ -12,7 +12,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace warden::toolauth {
 
@@ -24,6 +26,15 @@ struct ToolAuth::Impl {
     std::map<std::string, Provider, std::less<>> providers;
     SecretSource secrets;
     StateStore states;
+    /// Sign-in clients by front-door issuer (options.login, then the environment). Their
+    /// endpoints, when not configured, are discovered on first use (sign_in_client).
+    std::map<std::string, Provider, std::less<>> login;
+    /// The sign-in client of `issuer` with its endpoints (discovered from the issuer's
+    /// OpenID Connect metadata the first time, when not configured); nullopt when there is
+    /// none or discovery failed (logged). Blocks on discovery: call it off I/O threads.
+    std::optional<Provider> sign_in_client(std::string_view issuer);
+    std::mutex login_mutex;  ///< guards the endpoints in `login` (the map itself is fixed)
+    bool unbound_links = false;
 
     /// The store, opened on first use (for SQLite the key file is created then).
     result<std::shared_ptr<TokenStore>> store();

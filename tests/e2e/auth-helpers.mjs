@@ -17,6 +17,7 @@ export const SHORT = { id: 'short-lived-client', secret: 'short-secret-012345678
 export const APP = { id: 'mcp-app', redirect: 'http://127.0.0.1:1/callback' };
 export const OPAQUE = { id: 'opaque-client', secret: 'opaque-secret-0123456789' };
 export const RESOURCE_SERVER = { id: 'warden-rs', secret: 'warden-rs-secret-0123456789' };
+export const LOGIN = { id: 'warden-login', secret: 'warden-login-secret-0123456789' };
 
 /** A port that was free a moment ago (the canonical URL must name it before start). */
 export async function freePort() {
@@ -36,11 +37,15 @@ async function stopChild(child) {
   clearTimeout(timer);
 }
 
-/** Starts the AS (`scopes`: extra scopes it grants); resolves to { issuer, port, kid, stop() }. */
-export async function startAS({ port = 0, kid, scopes } = {}) {
+/**
+ * Starts the AS (`scopes`: extra scopes it grants; `loginRedirect`: the redirect URI of
+ * Warden's sign-in client); resolves to { issuer, port, kid, stop() }.
+ */
+export async function startAS({ port = 0, kid, scopes, loginRedirect } = {}) {
   const args = [path.join(here, 'as', 'oidc-as.mjs'), '--port', String(port)];
   if (kid) args.push('--kid', kid);
   if (scopes) args.push('--scopes', scopes);
+  if (loginRedirect) args.push('--login-redirect', loginRedirect);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));

@@ -50,6 +50,19 @@ describe('warden-quickstart', () => {
     assert.deepEqual(back.structuredContent, { value: 100, unit: 'celsius' });
   });
 
+  it('a result that overflows to infinity is an isError result, and valid JSON (issue 15)', async () => {
+    // 1e308 * 9 / 5 + 32 is +inf in IEEE 754; JSON cannot carry it.
+    const result = await peer.client.callTool({
+      name: 'convert_temperature',
+      arguments: { value: 1e308, to: 'fahrenheit' },
+    });
+    assert.equal(result.isError, true, JSON.stringify(result));
+    assert.match(result.content[0].text, /not finite/);
+    assert.equal(result.structuredContent, undefined);
+    const echo = await peer.client.callTool({ name: 'echo', arguments: { text: 'still here' } });
+    assert.equal(echo.content[0].text, 'still here');
+  });
+
   it('convert_temperature refuses a unit outside its enum', async () => {
     const result = await peer.client.callTool({
       name: 'convert_temperature',

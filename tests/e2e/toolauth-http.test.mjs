@@ -42,6 +42,10 @@ function toolAuthEnv(dir, as) {
     WARDEN_TOOLAUTH_DB: join(dir, 'tokens.db'),
     WARDEN_TOOLAUTH_KEY_FILE: join(dir, 'toolauth.key'),
     WEATHER_API_KEY: 'weather-secret-value-7d1e',
+    // The dev front door has no AS to sign the browser in at: this suite exercises the
+    // unbound links (a link completes for whoever opens it); toolauth-signin.test.mjs covers
+    // sign-in binding and the refusal without it.
+    WARDEN_TOOLAUTH_UNBOUND_LINKS: '1',
     ...providerEnv(as),
   };
 }
@@ -265,6 +269,43 @@ describe('toolauth over HTTP with server-level auth (front door + downstream Git
     assert.ok(as.issued.length >= 4 && codes.length >= 4);
     for (const [what, values] of Object.entries(secrets))
       for (const value of values) assert.ok(!log.includes(value), `${what} in the log`);
+  });
+
+  it('a client that never answers holds at most its cap of workers; others are served (issue 15)', async () => {
+    warden('tokens', 'revoke', '--user', `${DEV_ISSUER}|alice`, '--db', join(dir, 'tokens.db'));
+    const held = []; // elicitations alice's client received and never answers
+    const silent = await connectAs('alice', {
+      capabilities: { elicitation: { url: {} } },
+      setup: (client) =>
+        client.setRequestHandler(ElicitRequestSchema, () => new Promise((resolve) => held.push(resolve))),
+    });
+    try {
+      // More calls than the server has workers (8): each would wait for the client.
+      const settled = [];
+      const calls = Array.from({ length: 12 }, () =>
+        silent.client
+          .callTool({ name: 'list_my_repos', arguments: {} }, undefined, { timeout: 300000 })
+          .then((r) => (settled.push(r), r)),
+      );
+      // Past her cap (2 waiting calls per principal) calls do not wait: the link comes back
+      // in the result, and no worker is held.
+      await waitFor(() => settled.length === 10, 30000, 'the calls past the cap');
+      for (const r of settled) {
+        assert.equal(r.isError, true);
+        assert.match(r.content[0].text, /open this URL/);
+      }
+      assert.equal(held.length, 2, 'only two elicitations wait');
+      // Bob's calls run on the workers alice's silent client does not hold.
+      for (let i = 0; i < 4; ++i) {
+        const who = await clients.bob.client.callTool({ name: 'whoami', arguments: {} });
+        assert.equal(who.structuredContent.user_id, 'bob');
+      }
+      assert.equal(settled.length, 10, "alice's two calls are still waiting");
+      for (const resolve of held) resolve({ action: 'decline' });
+      await Promise.all(calls);
+    } finally {
+      await silent.close();
+    }
   });
 });
 

@@ -44,6 +44,13 @@ struct VerifyOptions {
     /// Required header `typ`, compared case-insensitively with an optional "application/"
     /// prefix (RFC 7515 section 4.1.9), e.g. "at+jwt" (RFC 9068 section 2.1).
     std::optional<std::string> required_typ;
+    /// When `required_typ` is not set, refuse JWTs that say they are something other than
+    /// an access token (RFC 8725 section 3.11, RFC 9068 section 4): a header
+    /// `typ` other than absent, "JWT" or "at+jwt" (case-insensitive, optional
+    /// "application/" prefix), and, unless `typ` is "at+jwt", a payload carrying a claim
+    /// only ID tokens or security event tokens carry (`nonce`, `at_hash`, `c_hash`,
+    /// `s_hash`, `events`). Error: typ_mismatch.
+    bool reject_other_token_types = true;
     /// Tokens longer than this are rejected before any parsing.
     std::size_t max_token_size = kDefaultMaxTokenSize;
     /// Without a `kid`, at most this many keys fitting the algorithm are tried.

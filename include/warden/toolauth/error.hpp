@@ -45,6 +45,11 @@ enum class Error {
     secret_reserved,
     /// No redirect URI can be formed (the callback listener failed to start).
     callback_unavailable,
+    /// Too many authorizations are pending on this server; try again later.
+    too_many_pending,
+    /// The browser that completed an authorization is not the one, or not signed in as the
+    /// user, that started it.
+    wrong_user,
 };
 
 /// The "warden.toolauth" category.

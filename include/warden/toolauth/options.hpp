@@ -5,6 +5,7 @@
 #include <warden/toolauth/provider.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +44,27 @@ struct ToolAuthOptions {
     std::chrono::seconds state_lifetime{std::chrono::minutes(10)};
     /// After a URL-mode elicitation is accepted, how long the call waits for the redirect.
     std::chrono::seconds authorization_wait{std::chrono::minutes(5)};
+    /// Pending authorizations kept per user (the user's oldest link is dropped for a new
+    /// one) and in all (past it, new authorizations are refused until some complete or
+    /// expire).
+    std::size_t max_pending_per_user = 16;
+    std::size_t max_pending = 100000;
+
+    /// Sign-in binding over HTTP with server-level auth: for each trusted front-door
+    /// issuer, an OpenID Connect client at that authorization server (`issuer`,
+    /// `authorization_endpoint`, `token_endpoint`, `client_id`, `client_secret`; its
+    /// redirect URI is the same callback as the providers'; empty endpoints are discovered
+    /// from the issuer's OpenID Connect metadata on first use). Before the browser goes to the
+    /// downstream provider it signs in there, and the authorization goes on only if the ID
+    /// token's `iss` and `sub` are the caller's. Also from $WARDEN_TOOLAUTH_LOGIN_ISSUER,
+    /// _CLIENT_ID, _CLIENT_SECRET, _AUTHORIZATION_ENDPOINT, _TOKEN_ENDPOINT (one issuer).
+    std::vector<Provider> login{};
+    /// Over HTTP with server-level auth, when no `login` matches the caller's issuer: true
+    /// hands out links that whoever opens them can complete (anyone the caller sends the
+    /// link to would connect *their* account to the caller); false (the default) refuses
+    /// the authorization with an error saying what to configure. Also
+    /// $WARDEN_TOOLAUTH_UNBOUND_LINKS=1.
+    bool unbound_links = false;
 };
 
 }  // namespace warden::toolauth

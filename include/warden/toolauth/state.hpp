@@ -14,24 +14,55 @@
 
 namespace warden::toolauth {
 
+/// Which step of an authorization a state stands for. With sign-in binding (see
+/// docs/tool-level-auth.md, "Who completes an authorization"), one authorization passes
+/// through all three; without it, only `downstream`.
+enum class Leg {
+    /// The link handed to the user: its first visit sets the browser cookie and sends the
+    /// browser on to `login`.
+    link,
+    /// The sign-in at the front-door authorization server (OpenID Connect code flow): the
+    /// ID token's issuer and subject must equal the initiator's.
+    login,
+    /// The authorization at the downstream provider; its code is exchanged and stored.
+    downstream,
+};
+
 /// What an authorization in progress remembers until its redirect comes back.
 struct PendingAuthorization {
-    std::string user_id{};
+    std::string user_id{};  ///< the token owner ("<issuer>|<sub>", or the local user)
     std::string provider{};
     std::vector<std::string> scopes{};
     std::string code_verifier{};
     std::string redirect_uri{};
     std::chrono::steady_clock::time_point expires_at{};
+    Leg leg = Leg::downstream;
+    /// Sign-in binding: the initiator's front-door issuer and subject, which the browser's
+    /// sign-in must match. Empty: not bound to a sign-in.
+    std::string bound_issuer{};
+    std::string bound_subject{};
+    /// The OpenID Connect nonce of the `login` leg.
+    std::string nonce{};
+    /// The browser cookie that must come back with this leg: its name, and the SHA-256 of
+    /// its value. Empty: no cookie required (the `link` leg sets it).
+    std::string cookie_name{};
+    std::string cookie_hash{};
 };
 
-/// In-memory pending authorizations. Thread-safe.
+/// In-memory pending authorizations. Thread-safe. Bounded: at most `per_user` pending per
+/// `user_id` (the user's oldest is dropped for a new one, so a client looping on a tool
+/// only ever displaces its own links) and `total` overall (past it, `issue` refuses).
 class StateStore {
   public:
     using Now = std::function<std::chrono::steady_clock::time_point()>;
-    explicit StateStore(std::chrono::seconds lifetime = std::chrono::minutes(10), Now now = {});
+    static constexpr std::size_t kDefaultPerUser = 16;
+    static constexpr std::size_t kDefaultTotal = 100000;
+    explicit StateStore(std::chrono::seconds lifetime = std::chrono::minutes(10), Now now = {},
+                        std::size_t per_user = kDefaultPerUser, std::size_t total = kDefaultTotal);
 
     /// Remembers `pending` and returns its state: 256 bits from a CSPRNG, base64url.
-    std::string issue(PendingAuthorization pending);
+    /// Errors: too_many_pending (`total` reached).
+    result<std::string> issue(PendingAuthorization pending);
     /// Returns and forgets the authorization of `state`. Errors: invalid_state (unknown,
     /// already used), state_expired. Looks up by hash and compares in constant time.
     result<PendingAuthorization> consume(std::string_view state);
@@ -43,6 +74,8 @@ class StateStore {
 
     std::chrono::seconds lifetime_;
     Now now_;
+    std::size_t per_user_;
+    std::size_t total_;
     std::mutex mutex_;
     std::map<std::string, PendingAuthorization> pending_;  ///< by SHA-256 of the state
 };

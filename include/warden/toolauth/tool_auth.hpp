@@ -10,6 +10,7 @@
 #include <warden/toolauth/environment.hpp>
 #include <warden/toolauth/error.hpp>
 #include <warden/toolauth/options.hpp>
+#include <warden/toolauth/state.hpp>
 
 #include <functional>
 #include <memory>
@@ -24,6 +25,10 @@ namespace warden::toolauth {
 struct CallbackPage {
     unsigned status = 200;
     std::string html{};
+    /// Where to send the browser next (a 302 with this Location), empty for a page.
+    std::string location{};
+    /// A Set-Cookie value to send, empty for none.
+    std::string set_cookie{};
 };
 
 class ToolAuth {
@@ -47,10 +52,14 @@ class ToolAuth {
     /// elicitation); runs on a worker thread.
     std::optional<ToolResult> prepare(const Tool& tool, Context& ctx);
 
-    /// Handles the redirect (`query` is the raw query string): checks `state` and `iss`,
-    /// exchanges the code (PKCE), stores the tokens. Blocks on the token endpoint: call it
-    /// off I/O threads. Thread-safe.
-    CallbackPage handle_callback(std::string_view query);
+    /// Handles a request to the redirect endpoint (`query` is the raw query string,
+    /// `cookie` the Cookie header field): the first visit of an authorization link (sets
+    /// the browser cookie, sends the browser to sign in), the sign-in's redirect (checks the
+    /// signed-in user is the initiator, sends the browser to the provider), and the
+    /// provider's redirect (checks `state`, `iss` and the cookie, exchanges the code with
+    /// PKCE, stores the tokens). Blocks on token endpoints: call it off I/O threads.
+    /// Thread-safe.
+    CallbackPage handle_callback(std::string_view query, std::string_view cookie = {});
 
     /// The redirect URI when the server knows it (HTTP: its own address).
     void set_redirect_uri(std::string redirect_uri);
@@ -69,6 +78,11 @@ class ToolAuth {
     std::optional<ToolResult> obtain_token(const Tool& tool, Context& ctx);
     std::optional<ToolResult> authorize(const Tool& tool, Context& ctx, const Provider& provider,
                                         const std::vector<std::string>& scopes);
+    CallbackPage start_sign_in(PendingAuthorization link);
+    CallbackPage finish_sign_in(PendingAuthorization pending,
+                                const std::optional<std::string>& code,
+                                const std::optional<std::string>& error,
+                                const std::optional<std::string>& iss, std::string_view cookie);
     std::unique_ptr<Impl> impl_;
 };
 

@@ -364,7 +364,8 @@ net::awaitable<Response> HttpServer::Impl::serve_route(const Request& request,
     auto query_at = target.find('?');
     RouteRequest req{
         std::string(request.method_string()), std::string(target.substr(0, query_at)),
-        query_at == target.npos ? std::string() : std::string(target.substr(query_at + 1))};
+        query_at == target.npos ? std::string() : std::string(target.substr(query_at + 1)),
+        std::string(request[bhttp::field::cookie])};
     // The handler may block (token endpoints): run it on the route pool, never on an I/O
     // thread, and wait on a timer that the pool cancels through this connection's strand.
     auto executor = co_await net::this_coro::executor;
@@ -386,6 +387,7 @@ net::awaitable<Response> HttpServer::Impl::serve_route(const Request& request,
         make_response(request, answer->status, std::move(answer->body), answer->content_type);
     res.set(bhttp::field::cache_control, "no-store");
     res.set("Referrer-Policy", "no-referrer");
+    for (const auto& [name, value] : answer->headers) res.insert(name, value);
     co_return res;
 }
 

@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace warden::transport::http {
 
@@ -12,6 +14,7 @@ struct RouteRequest {
     std::string method{};  ///< "GET", "HEAD", ...
     std::string path{};    ///< the target's path, without the query
     std::string query{};   ///< the raw query string, without '?'
+    std::string cookie{};  ///< the Cookie header field (RFC 6265 §5.4), empty when none
 };
 
 /// A route's answer. Sent with `Cache-Control: no-store` and `Referrer-Policy: no-referrer`
@@ -20,6 +23,8 @@ struct RouteResponse {
     unsigned status = 200;
     std::string content_type = "text/html; charset=utf-8";
     std::string body{};
+    /// Extra header fields, e.g. Location for a redirect, Set-Cookie.
+    std::vector<std::pair<std::string, std::string>> headers{};
 };
 
 /// Handles one request. Runs on the HTTP server's small route pool (two threads), never on

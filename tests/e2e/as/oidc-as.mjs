@@ -16,6 +16,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     kid: { type: 'string' },
     scopes: { type: 'string', default: '' },
+    // The redirect URI of Warden's sign-in client (tool-level auth's sign-in binding).
+    'login-redirect': { type: 'string' },
   },
 });
 
@@ -40,6 +42,7 @@ export const CLIENTS = {
   app: { id: 'mcp-app', redirect: 'http://127.0.0.1:1/callback' },
   opaque: { id: 'opaque-client', secret: 'opaque-secret-0123456789' },
   resourceServer: { id: 'warden-rs', secret: 'warden-rs-secret-0123456789' },
+  login: { id: 'warden-login', secret: 'warden-login-secret-0123456789' },
 };
 
 const provider = new Provider(issuer, {
@@ -85,6 +88,20 @@ const provider = new Provider(issuer, {
       response_types: ['code'],
       scope: withExtra('openid mcp:tools mcp:admin'),
     },
+    ...(values['login-redirect']
+      ? [
+          {
+            // Warden signing the browser in before a downstream authorization.
+            client_id: CLIENTS.login.id,
+            client_secret: CLIENTS.login.secret,
+            grant_types: ['authorization_code'],
+            redirect_uris: [values['login-redirect']],
+            response_types: ['code'],
+            scope: 'openid',
+            token_endpoint_auth_method: 'client_secret_post',
+          },
+        ]
+      : []),
   ],
   jwks: { keys: [jwk] },
   scopes: ['openid', 'mcp:tools', 'mcp:admin', ...EXTRA],

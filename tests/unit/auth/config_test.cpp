@@ -168,6 +168,7 @@ TEST(EnvConfig, IntrospectionEntry) {
     ASSERT_TRUE(in);
     EXPECT_EQ(in->endpoint, "https://a/introspect");
     EXPECT_EQ(in->client_auth, Introspection::ClientAuth::client_secret_post);
+    EXPECT_EQ(in->positive_ttl, std::chrono::minutes(5));  // the default
     auto bad = parse_authorization_servers(
         R"([{"authorization_server_url":"https://a","issuer":"https://a",
              "introspection":{"endpoint":"https://a/i","client_id":"rs"}}])");
@@ -175,6 +176,23 @@ TEST(EnvConfig, IntrospectionEntry) {
     EXPECT_EQ(bad.error().message,
               "MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: entry "
               "0.introspection is missing \"client_secret\"");
+}
+
+// Issue 15: how long a token revoked at the AS keeps working is the operator's choice.
+TEST(EnvConfig, IntrospectionCacheTtls) {
+    auto entries = parse_authorization_servers(
+        R"([{"authorization_server_url":"https://a","issuer":"https://a",
+             "introspection":{"endpoint":"https://a/i","client_id":"rs","client_secret":"s",
+                              "positive_ttl":0,"negative_ttl":30}}])");
+    ASSERT_TRUE(entries) << entries.error().message;
+    EXPECT_EQ(entries.value()[0].introspection->positive_ttl, std::chrono::seconds(0));
+    EXPECT_EQ(entries.value()[0].introspection->negative_ttl, std::chrono::seconds(30));
+    auto bad = parse_authorization_servers(
+        R"([{"authorization_server_url":"https://a","issuer":"https://a",
+             "introspection":{"endpoint":"https://a/i","client_id":"rs","client_secret":"s",
+                              "positive_ttl":-1}}])");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("positive_ttl"), std::string::npos);
 }
 
 TEST(Config, ValidateRejectsEmptyLists) {

@@ -3,6 +3,7 @@
 
 #include <warden/jose/base64url.hpp>
 
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -11,6 +12,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace warden::auth::testing {
 
@@ -30,8 +32,12 @@ class TestKey {
                 {"y", coord(OSSL_PKEY_PARAM_EC_PUB_Y)}};
     }
 
-    std::string sign(const boost::json::object& claims) const {
-        boost::json::object header{{"alg", "ES256"}, {"kid", kid_}, {"typ", "at+jwt"}};
+    /// A token with header `typ` (none when empty). `high_s`: the signature's s replaced
+    /// by n - s, the other valid ECDSA signature of the same input.
+    std::string sign(const boost::json::object& claims, std::string_view typ = "at+jwt",
+                     bool high_s = false) const {
+        boost::json::object header{{"alg", "ES256"}, {"kid", kid_}};
+        if (!typ.empty()) header["typ"] = typ;
         std::string input = jose::base64url_encode(boost::json::serialize(header)) + "." +
                             jose::base64url_encode(boost::json::serialize(claims));
         EVP_MD_CTX* ctx = EVP_MD_CTX_new();
@@ -47,7 +53,17 @@ class TestKey {
         ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len));
         std::string raw(64, '\0');
         BN_bn2binpad(ECDSA_SIG_get0_r(sig), reinterpret_cast<unsigned char*>(raw.data()), 32);
-        BN_bn2binpad(ECDSA_SIG_get0_s(sig), reinterpret_cast<unsigned char*>(raw.data()) + 32, 32);
+        BIGNUM* s = BN_dup(ECDSA_SIG_get0_s(sig));
+        BIGNUM* order = BN_new();
+        BN_hex2bn(&order, "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551");
+        BIGNUM* half = BN_new();
+        BN_rshift1(half, order);
+        // Either form on request: low (s <= n/2) or high (s > n/2).
+        if ((BN_cmp(s, half) > 0) != high_s) BN_sub(s, order, s);
+        BN_bn2binpad(s, reinterpret_cast<unsigned char*>(raw.data()) + 32, 32);
+        BN_free(s);
+        BN_free(order);
+        BN_free(half);
         ECDSA_SIG_free(sig);
         return input + "." + jose::base64url_encode(raw);
     }

@@ -1,5 +1,7 @@
 #include <warden/auth.hpp>
 #include <warden/jose/error.hpp>
+#include <warden/jose/jwk.hpp>
+#include <warden/jose/verify.hpp>
 
 #include "auth/discovery.hpp"
 #include "auth/introspection.hpp"
@@ -111,6 +113,63 @@ TEST_F(ValidatorTest, EntriesSharingAnIssuerAreTriedInOrder) {
     fetcher->complete_ok(testing::jwks_of({&k1}));
     fetcher->complete_ok(testing::jwks_of({&k2}));
     EXPECT_EQ(b->r.error(), jose::Error::unknown_key);
+}
+
+// Issue 15 item 8: without require_typ, JWTs that are not access tokens are still refused.
+TEST_F(ValidatorTest, OtherTokenTypesAreRefusedByDefault) {
+    make();
+    auto ok = [&](const std::string& token) {
+        auto a = validate(token);
+        if (!fetcher->pending.empty()) fetcher->complete_ok(testing::jwks_of({&k1}));
+        EXPECT_TRUE(a->called);
+        return bool(a->r);
+    };
+    EXPECT_TRUE(ok(k1.sign(claims(), "at+jwt")));
+    EXPECT_TRUE(ok(k1.sign(claims(), "JWT")));
+    EXPECT_TRUE(ok(k1.sign(claims(), "")));
+    EXPECT_TRUE(ok(k1.sign(claims(), "application/AT+JWT")));
+    for (const char* typ : {"logout+jwt", "secevent+jwt", "dpop+jwt", "id_token+jwt", "jose",
+                            "application/logout+jwt", "token-introspection+jwt"})
+        EXPECT_FALSE(ok(k1.sign(claims(), typ))) << typ;
+    // ID-token and event shapes under a plain typ (Keycloak, Entra: "JWT") ...
+    for (const char* claim : {"nonce", "at_hash", "c_hash", "s_hash", "events"}) {
+        auto c = claims();
+        c[claim] = claim == std::string("events") ? json::value(json::object{})
+                                                  : json::value(std::string_view("x"));
+        EXPECT_FALSE(ok(k1.sign(c, "JWT"))) << claim;
+        EXPECT_FALSE(ok(k1.sign(c, ""))) << claim;
+        // ... but an explicitly typed access token is taken at its word.
+        EXPECT_TRUE(ok(k1.sign(c, "at+jwt"))) << claim;
+    }
+    // An explicit required_typ is authoritative: the heuristics step aside.
+    auto strict = jose::VerifyOptions{};
+    strict.algorithms = jose::AlgorithmSet{jose::Algorithm::ES256};
+    strict.issuers = {"https://as.example"};
+    strict.audiences = {kCanonical};
+    strict.now = clock->now();
+    strict.required_typ = "dpop+jwt";
+    auto keys = jose::parse_jwks(testing::jwks_of({&k1}));
+    ASSERT_TRUE(keys);
+    auto proof = claims();
+    proof["nonce"] = "server-nonce";
+    EXPECT_TRUE(jose::verify(k1.sign(proof, "dpop+jwt"), **keys, strict));
+    EXPECT_FALSE(jose::verify(k1.sign(proof, "JWT"), **keys, strict));
+    // auth_time and azp are access-token claims too (RFC 9068 section 2.2.1): accepted.
+    auto c = claims();
+    c["auth_time"] = c["iat"];
+    c["azp"] = "app1";
+    EXPECT_TRUE(ok(k1.sign(c, "JWT")));
+}
+
+// RFC 7518 section 3.4 does not require low-S ECDSA signatures and OpenSSL accepts both;
+// Warden takes both too (see docs/jwt-validation.md): a bearer token is replayable anyway,
+// and nothing keys on signature bytes. This pins that decision.
+TEST_F(ValidatorTest, HighSEcdsaSignatureIsAccepted) {
+    make();
+    auto a = validate(k1.sign(claims(), "at+jwt", true));
+    fetcher->complete_ok(testing::jwks_of({&k1}));
+    ASSERT_TRUE(a->called);
+    EXPECT_TRUE(a->r);
 }
 
 TEST_F(ValidatorTest, UnknownIssuerIsRejectedWithoutNetwork) {
@@ -255,6 +314,29 @@ TEST(Introspection, ParsesActiveAndRejectsTheRest) {
         aud, now, 0s));
     EXPECT_EQ(parse_introspection("[]", "https://as", aud, now, 0s).error(),
               Error::bad_introspection_response);
+}
+
+// Issue 15 item 9: a token without `sub` is its client acting for itself, never the user
+// its client id spells.
+TEST(Introspection, ClientWithoutSubIsNotAUser) {
+    const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1000));
+    const std::vector<std::string> aud{kCanonical};
+    auto p = parse_introspection(
+        R"({"active":true,"client_id":"alice","aud":"https://mcp.example/mcp"})", "https://as", aud,
+        now, 0s);
+    ASSERT_TRUE(p);
+    EXPECT_NE(p->user_id, "alice");
+    EXPECT_EQ(p->user_id, "client:alice");
+    EXPECT_TRUE(p->is_client);
+    EXPECT_EQ(p->client_id, "alice");
+    auto user = parse_introspection(
+        R"({"active":true,"sub":"alice","client_id":"app","aud":"https://mcp.example/mcp"})",
+        "https://as", aud, now, 0s);
+    ASSERT_TRUE(user);
+    EXPECT_EQ(user->user_id, "alice");
+    EXPECT_FALSE(user->is_client);
+    EXPECT_FALSE(parse_introspection(R"({"active":true,"aud":"https://mcp.example/mcp"})",
+                                     "https://as", aud, now, 0s));
 }
 
 TEST_F(ValidatorTest, OpaqueTokensAreIntrospectedAndCached) {

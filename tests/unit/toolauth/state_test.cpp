@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 namespace {
 
 namespace ta = warden::toolauth;
@@ -24,7 +28,7 @@ ta::PendingAuthorization pending_for(std::string user) {
 
 TEST(StateStore, StateIsSingleUseAndBound) {
     ta::StateStore states;
-    const auto s = states.issue(pending_for("alice"));
+    const auto s = states.issue(pending_for("alice")).value();
     EXPECT_GE(s.size(), 43u);  // 256 bits of base64url
     auto p = states.consume(s);
     ASSERT_TRUE(p);
@@ -39,7 +43,7 @@ TEST(StateStore, StateIsSingleUseAndBound) {
 
 TEST(StateStore, ForgedOrAlteredStateIsRejected) {
     ta::StateStore states;
-    const auto s = states.issue(pending_for("alice"));
+    const auto s = states.issue(pending_for("alice")).value();
     std::string altered = s;
     altered.back() = altered.back() == 'A' ? 'B' : 'A';
     EXPECT_EQ(states.consume(altered).error(), ta::Error::invalid_state);
@@ -51,11 +55,11 @@ TEST(StateStore, ForgedOrAlteredStateIsRejected) {
 TEST(StateStore, ExpiresAfterItsLifetime) {
     auto clock = std::make_shared<FakeClock>();
     ta::StateStore states(60s, [clock] { return clock->now; });
-    const auto s = states.issue(pending_for("alice"));
+    const auto s = states.issue(pending_for("alice")).value();
     clock->now += 60s;
     EXPECT_EQ(states.consume(s).error(), ta::Error::state_expired);
     EXPECT_EQ(states.consume(s).error(), ta::Error::invalid_state);  // and gone
-    const auto t = states.issue(pending_for("bob"));
+    const auto t = states.issue(pending_for("bob")).value();
     clock->now += 59s;
     EXPECT_TRUE(states.consume(t));
 }
@@ -63,7 +67,36 @@ TEST(StateStore, ExpiresAfterItsLifetime) {
 TEST(StateStore, StatesAreUnique) {
     ta::StateStore states;
     std::set<std::string> seen;
-    for (int i = 0; i < 1000; ++i) EXPECT_TRUE(seen.insert(states.issue(pending_for("a"))).second);
+    for (int i = 0; i < 1000; ++i)
+        EXPECT_TRUE(seen.insert(states.issue(pending_for("a")).value()).second);
+}
+
+// Issue 15 item 7: one user looping on a tool keeps at most `per_user` links; the oldest
+// goes, other users' links stay.
+TEST(StateStore, PerUserCapDropsThatUsersOldest) {
+    FakeClock clock;
+    ta::StateStore states(
+        10min, [&] { return clock.now; }, 3, 100);
+    const auto bob = states.issue(pending_for("bob")).value();
+    std::vector<std::string> alice;
+    for (int i = 0; i < 5; ++i) {
+        clock.now += 1s;
+        alice.push_back(states.issue(pending_for("alice")).value());
+    }
+    EXPECT_EQ(states.size(), 4u);
+    EXPECT_FALSE(states.consume(alice[0]));
+    EXPECT_FALSE(states.consume(alice[1]));
+    for (int i = 2; i < 5; ++i) EXPECT_TRUE(states.consume(alice[i]));
+    EXPECT_TRUE(states.consume(bob));
+}
+
+TEST(StateStore, TotalCapRefusesWithClearError) {
+    ta::StateStore states(10min, {}, 16, 3);
+    for (const char* u : {"a", "b", "c"}) ASSERT_TRUE(states.issue(pending_for(u)));
+    auto refused = states.issue(pending_for("d"));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error(), ta::Error::too_many_pending);
+    EXPECT_EQ(states.size(), 3u);
 }
 
 TEST(Pkce, ChallengeIsS256OfVerifier) {
