@@ -23,6 +23,7 @@ class thread_pool;
 namespace warden::server {
 
 class Session;
+class Listener;
 
 /// Decides whether a principal may call a tool; returns the missing scopes (empty: allowed).
 using ToolAuthorizer = std::function<std::vector<std::string>(const Tool&, const Principal*)>;
@@ -54,7 +55,12 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     /// A new session with the given id (empty for stdio / stateless), tracked for broadcasts.
     std::shared_ptr<Session> create_session(std::string id);
 
-    /// Sends notifications/resources/updated to every session subscribed to `uri`.
+    /// Registers an open `subscriptions/listen` stream (2026-07-28) for broadcasts. It is
+    /// dropped once its client has gone, and closed gracefully at shutdown.
+    void add_listener(std::shared_ptr<Listener> listener);
+
+    /// Sends notifications/resources/updated to every session and listen stream
+    /// subscribed to `uri`.
     void notify_resource_updated(std::string_view uri);
 
     /// Waits until no handler is queued or running, at most `limit`. True when idle.
@@ -78,6 +84,8 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
 
   private:
     void broadcast(const std::function<bool(Session&)>& wanted, const json::object& message);
+    /// The listeners still open (pruning the ended ones).
+    std::vector<std::shared_ptr<Listener>> live_listeners();
     void on_registry_change(RegistryKind kind);
 
     ServerInfo info_;
@@ -89,6 +97,8 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     std::unique_ptr<boost::asio::thread_pool> pool_;
     std::mutex sessions_mutex_;
     std::vector<std::weak_ptr<Session>> sessions_;
+    std::mutex listeners_mutex_;
+    std::vector<std::shared_ptr<Listener>> listeners_;
     std::once_flag shutdown_once_;
     std::mutex jobs_mutex_;
     std::condition_variable jobs_idle_;

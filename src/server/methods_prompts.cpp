@@ -13,16 +13,18 @@ namespace {
 constexpr std::size_t kMaxCompletions = 100;
 }  // namespace
 
-MethodResult list_prompts(ServerCore& core, const Session& session, const json::object* params) {
+MethodResult list_prompts(ServerCore& core, const detail::CallState& call,
+                          const json::object* params) {
     auto prompts = core.registry().prompts();
     auto page = page_for(params, prompts.size(), core.options().page_size);
     if (!page) return RpcError{pr::error_code::invalid_params, "Invalid params: bad cursor"};
-    auto features = pr::features_of(session.protocol_version());
+    auto features = pr::features_of(call.protocol_version);
     json::array out;
     for (std::size_t i = page->begin; i < page->end; ++i)
         out.push_back(prompt_to_json(*prompts[i], features));
     json::object result{{"prompts", std::move(out)}};
     if (page->next_cursor) result["nextCursor"] = *page->next_cursor;
+    if (features.modern) put_cache_hint(result, core.options().cache_prompts);
     return result;
 }
 

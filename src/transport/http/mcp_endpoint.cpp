@@ -1,7 +1,11 @@
 // The MCP endpoint: POST (messages), GET (standalone stream / resumption), DELETE (end a
-// session), per MCP 2025-11-25 "Streamable HTTP".
+// session), per MCP 2025-11-25 "Streamable HTTP"; and the 2026-07-28 revision's stateless
+// POSTs beside them, told apart by their protocol version (header or `_meta`).
 #include "protocol/jsonrpc.hpp"
 #include "protocol/versions.hpp"
+#include "server/dispatch.hpp"
+#include "server/request_meta.hpp"
+#include "transport/http/mcp_headers.hpp"
 #include "transport/http/media_type.hpp"
 #include "transport/http/server_state.hpp"
 
@@ -106,10 +110,116 @@ Response stateless_not_allowed(const Request& req) {
     return res;
 }
 
+// A modern-era rejection: the JSON-RPC error echoes the request's id (MCP 2026-07-28).
+Response modern_error(const Request& req, unsigned status, const json_value& id, int code,
+                      std::string_view message, std::optional<json_value> data = std::nullopt) {
+    return make_response(
+        req, status, boost::json::serialize(pr::make_error(id, code, message, std::move(data))));
+}
+
+// MCP 2026-07-28 "Versioning": a request is modern when it names a modern (or unknown)
+// version in the MCP-Protocol-Version header, or carries the per-request `_meta`.
+bool is_modern_post(const Request& req, const json_value& message) {
+    auto version = req[kVersionHeader];
+    if (!version.empty() && !pr::is_supported_version(version)) return true;
+    const auto* obj = message.if_object();
+    if (!obj) return false;
+    const auto* params = obj->if_contains("params");
+    return params && params->is_object() && server::has_modern_meta(&params->get_object());
+}
+
 Response stream_head(const Request& req, const std::string& session_id) {
     Response head = make_response(req, 200);
     if (!session_id.empty()) head.set(kSessionHeader, session_id);
     return head;
+}
+
+// One 2026-07-28 request: its headers are checked against its body before anything runs
+// (a gateway may have routed or authorized on them), then the core answers it in the
+// context its `_meta` gives. No session is looked up or made; Mcp-Session-Id and
+// Last-Event-ID are ignored.
+net::awaitable<bool> handle_modern_post(HttpServer::Impl& server, Connection& conn, Request& req,
+                                        const json_value& message,
+                                        const std::shared_ptr<const Principal>& principal) {
+    static const json_value kNoId;
+    if (!message.is_object())
+        co_return co_await write_response(
+            conn,
+            modern_error(req, 400, kNoId, pr::error_code::invalid_request,
+                         "Invalid request: the body must be one JSON-RPC request"),
+            kWriteTimeout);
+    auto c = pr::classify(message);
+    const json_value& id = c.id ? *c.id : kNoId;
+    if (c.kind == pr::MessageKind::invalid)
+        co_return co_await write_response(
+            conn,
+            modern_error(req, 400, id, pr::error_code::invalid_request,
+                         "Invalid request: " + c.problem),
+            kWriteTimeout);
+    // Closing the stream is the cancellation over HTTP; a notification needs nothing.
+    if (c.kind == pr::MessageKind::notification)
+        co_return co_await write_response(conn, make_response(req, 202), kWriteTimeout) &&
+            req.keep_alive();
+    if (c.kind != pr::MessageKind::request)
+        co_return co_await write_response(
+            conn,
+            modern_error(req, 400, id, pr::error_code::invalid_request,
+                         "Invalid request: clients send requests and notifications only"),
+            kWriteTimeout);
+
+    const HeaderLookup header = [&req](std::string_view name) { return req[name]; };
+    if (auto problem = check_standard_headers(header, c))
+        co_return co_await write_response(
+            conn,
+            modern_error(req, 400, id, pr::error_code::header_mismatch,
+                         "Header mismatch: " + *problem),
+            kWriteTimeout);
+    // -32602 for a missing or malformed `_meta`, -32022 for a version not served: both
+    // are rejections of the request as sent (400).
+    if (auto meta = server::read_modern_meta(c.params);
+        auto* error = std::get_if<server::RpcError>(&meta))
+        co_return co_await write_response(
+            conn, modern_error(req, 400, id, error->code, error->message, error->data),
+            kWriteTimeout);
+    if (!server::is_modern_method(c.method))
+        co_return co_await write_response(
+            conn,
+            modern_error(req, 404, id, pr::error_code::method_not_found,
+                         "Method not found: " + std::string(c.method)),
+            kWriteTimeout);
+    if (c.method == "tools/call" && c.params) {
+        const auto* name = c.params->if_contains("name");
+        if (name && name->is_string())
+            if (auto tool = server.core->registry().find_tool(name->get_string())) {
+                const auto* args = c.params->if_contains("arguments");
+                if (auto problem = check_param_headers(
+                        header, tool->input_schema,
+                        args && args->is_object() ? &args->get_object() : nullptr))
+                    co_return co_await write_response(
+                        conn,
+                        modern_error(req, 400, id, pr::error_code::header_mismatch,
+                                     "Header mismatch: " + *problem),
+                        kWriteTimeout);
+            }
+    }
+    // Per-operation authorization decides here, before any handler runs.
+    if (auto denied = check_tool_scopes(server, req, message, principal.get()))
+        co_return co_await write_response(conn, std::move(*denied), kWriteTimeout);
+
+    auto settings = server.stream_settings(nullptr);
+    settings.modern = true;
+    settings.priming = false;
+    settings.can_request = false;
+    // A listen stream is SSE from the start and lives until the client closes it.
+    const bool listen = c.method == "subscriptions/listen";
+    auto stream = std::make_shared<Stream>(std::string(), settings, listen);
+    ++server.requests_in_flight;
+    struct InFlight {
+        std::atomic<std::size_t>& n;
+        ~InFlight() { --n; }
+    } in_flight{server.requests_in_flight};
+    server::handle_modern_request(*server.core, c, stream, principal, nullptr);
+    co_return co_await deliver_stream(server, conn, req, stream, make_response(req, 200), 0);
 }
 
 net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Request& req,
@@ -137,11 +247,8 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
                                                          "Parse error: the body is not valid JSON"),
                                           kWriteTimeout);
     }
-    if (auto version = req[kVersionHeader];
-        !version.empty() && !pr::is_supported_version(version)) {
-        co_return co_await write_response(
-            conn, bad_request(req, "Bad Request: unsupported MCP-Protocol-Version"), kWriteTimeout);
-    }
+    if (is_modern_post(req, *message))
+        co_return co_await handle_modern_post(server, conn, req, *message, principal);
     if (batch_contains_initialize(*message)) {
         co_return co_await write_response(
             conn, bad_request(req, "Invalid request: initialize cannot be batched"), kWriteTimeout);
@@ -155,6 +262,7 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
 
     if (server.options.stateless) {
         session = server.core->create_session({});
+        session->set_stateless(true);
         if (!initialize) {
             auto version = req[kVersionHeader];
             // No header means 2025-03-26 (MCP: the server assumes it for compatibility).
@@ -292,6 +400,16 @@ net::awaitable<bool> handle_mcp(HttpServer::Impl& server, Connection& conn, Requ
     }
 
     if (method == bhttp::verb::post) co_return co_await handle_post(server, conn, req, principal);
+    // 2026-07-28 has neither the GET stream nor sessions to DELETE ("Earlier Streamable
+    // HTTP Revisions": 405).
+    if (auto version = req[kVersionHeader];
+        !version.empty() && !pr::is_supported_version(version)) {
+        Response res =
+            make_rpc_error(req, 405, pr::error_code::invalid_request,
+                           "Method Not Allowed: MCP " + std::string(version) + " uses POST only");
+        res.set(bhttp::field::allow, "POST, OPTIONS");
+        co_return co_await write_response(conn, std::move(res), kWriteTimeout);
+    }
     if (method == bhttp::verb::get) co_return co_await handle_get(server, conn, req, principal);
     co_return co_await handle_delete(server, conn, req, principal);
 }
