@@ -167,6 +167,19 @@ net::awaitable<bool> handle_modern_post(HttpServer::Impl& server, Connection& co
                          "Invalid request: clients send requests and notifications only"),
             kWriteTimeout);
 
+    // A version no era of this server speaks: UnsupportedProtocolVersionError, whether
+    // or not the rest of the request is well formed (the client picks from data.supported).
+    if (auto version = req[kVersionHeader];
+        !version.empty() && !pr::is_supported_version(version) && !pr::is_modern_version(version)) {
+        auto error = server::unsupported_version_error(version);
+        co_return co_await write_response(
+            conn,
+            modern_error(
+                req, 400, id, error.code,
+                "Unsupported protocol version: MCP-Protocol-Version " + std::string(version),
+                error.data),
+            kWriteTimeout);
+    }
     const HeaderLookup header = [&req](std::string_view name) { return req[name]; };
     if (auto problem = check_standard_headers(header, c))
         co_return co_await write_response(

@@ -30,8 +30,9 @@ std::optional<std::string> base64_decode(std::string_view in) {
             t[static_cast<unsigned char>(alphabet[i])] = static_cast<signed char>(i);
         return t;
     }();
-    while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-    if (in.size() % 4 == 1) return std::nullopt;
+    // Padded Base64 (RFC 4648 section 4): whole quads, at most two '=' at the end.
+    if (in.size() % 4 != 0) return std::nullopt;
+    for (int i = 0; i < 2 && !in.empty() && in.back() == '='; ++i) in.remove_suffix(1);
     std::string out;
     out.reserve(in.size() * 3 / 4);
     std::uint32_t acc = 0;
