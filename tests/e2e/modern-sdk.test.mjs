@@ -20,7 +20,8 @@ function newClient(mode) {
 // What both transports must do the same way.
 function commonChecks(peer) {
   it('speaks 2026-07-28', () => {
-    assert.equal(peer().client.getProtocolVersion?.() ?? MODERN, MODERN);
+    assert.equal(peer().client.getNegotiatedProtocolVersion(), MODERN);
+    assert.equal(peer().client.getProtocolEra(), 'modern');
   });
 
   it('lists tools in a stable order and calls one', async () => {
@@ -177,7 +178,8 @@ describe('SDK v2 client in auto mode', { timeout: 120000 }, () => {
     const client = newClient('auto');
     try {
       await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
-      assert.equal(client.getProtocolEra?.() ?? 'modern', 'modern');
+      assert.equal(client.getProtocolEra(), 'modern');
+      assert.equal(client.getNegotiatedProtocolVersion(), MODERN);
       const { tools } = await client.listTools();
       assert.ok(tools.length > 0);
     } finally {
