@@ -208,4 +208,45 @@ void handle_modern_request(ServerCore& core, const pr::Classified& request,
     dispatch(core, call, method, request.params);
 }
 
+void handle_legacy_stateless_request(ServerCore& core, const pr::Classified& request,
+                                     std::string version, const std::shared_ptr<Exchange>& exchange,
+                                     std::shared_ptr<const Principal> principal) {
+    static const auto kNoCapabilities = std::make_shared<const json::object>();
+    auto call = make_call(core, *request.id, exchange, std::move(principal), request.params);
+    call->protocol_version = std::move(version);
+    call->client_capabilities = kNoCapabilities;
+    const std::string_view method = request.method;
+    if (method == "initialize") {
+        const auto* requested =
+            request.params ? request.params->if_contains("protocolVersion") : nullptr;
+        if (!requested || !requested->is_string()) {
+            finish(core, call,
+                   RpcError{pr::error_code::invalid_params,
+                            "Invalid params: protocolVersion must be a string"});
+            return;
+        }
+        finish(
+            core, call,
+            initialize_result(core.info(), pr::negotiate_version(requested->get_string()), false));
+        return;
+    }
+    // Nothing outlives the request, so a log level has nothing to apply to.
+    if (method == "ping" || method == "logging/setLevel") {
+        finish(core, call, json::object{});
+        return;
+    }
+    if (method == "resources/subscribe" || method == "resources/unsubscribe" ||
+        method == "server/discover" || method == "subscriptions/listen") {
+        finish(core, call,
+               RpcError{pr::error_code::method_not_found,
+                        "Method not found: " + std::string(method) +
+                            (method.starts_with("resources/")
+                                 ? " needs a session; this server is stateless, so no "
+                                   "notification could ever be delivered"
+                                 : " (MCP 2026-07-28 only)")});
+        return;
+    }
+    dispatch(core, call, method, request.params);
+}
+
 }  // namespace warden::server

@@ -57,4 +57,12 @@ void handle_modern_request(ServerCore& core, const protocol::Classified& request
                            std::shared_ptr<const Principal> principal,
                            std::shared_ptr<CallTracker> tracker);
 
+/// Answers one request of a legacy revision on a server without sessions (`--stateless`):
+/// the context is `version` (from MCP-Protocol-Version), no client capabilities and no
+/// channel back to the client. initialize is answered (without listChanged/subscribe),
+/// ping and logging/setLevel succeed, resources/subscribe is unknown; no session is made.
+void handle_legacy_stateless_request(ServerCore& core, const protocol::Classified& request,
+                                     std::string version, const std::shared_ptr<Exchange>& exchange,
+                                     std::shared_ptr<const Principal> principal);
+
 }  // namespace warden::server

@@ -273,6 +273,34 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
     std::shared_ptr<HttpSession> http_session;
     std::shared_ptr<server::Session> session;
 
+    const auto single = message->is_object() ? pr::classify(*message) : pr::Classified{};
+    if (server.options.stateless &&
+        (single.kind == pr::MessageKind::notification || single.kind == pr::MessageKind::response ||
+         single.kind == pr::MessageKind::error_response))
+        // Nothing to answer, and no session for a notification to affect.
+        co_return co_await write_response(conn, make_response(req, 202), kWriteTimeout) &&
+            req.keep_alive();
+    if (server.options.stateless && single.kind == pr::MessageKind::request) {
+        // One request, no session: the request-centric core answers it with the context
+        // the headers give (batches, 2025-03-26 only, still go through a session below).
+        const auto& c = single;
+        auto version = req[kVersionHeader];
+        auto settings = server.stream_settings(nullptr);
+        settings.priming = version >= pr::kVersion2025_11_25;
+        auto stream = std::make_shared<Stream>(settings.json_only ? std::string() : random_hex(8),
+                                               settings, false);
+        ++server.requests_in_flight;
+        struct InFlight {
+            std::atomic<std::size_t>& n;
+            ~InFlight() { --n; }
+        } in_flight{server.requests_in_flight};
+        // No header means 2025-03-26 (MCP: the server assumes it for compatibility).
+        server::handle_legacy_stateless_request(
+            *server.core, c,
+            version.empty() ? std::string(pr::kVersion2025_03_26) : std::string(version), stream,
+            principal);
+        co_return co_await deliver_stream(server, conn, req, stream, stream_head(req, {}), 0);
+    }
     if (server.options.stateless) {
         session = server.core->create_session({});
         session->set_stateless(true);
