@@ -174,20 +174,29 @@ void handle_modern_request(ServerCore& core, const pr::Classified& request,
                            const std::shared_ptr<Exchange>& exchange,
                            std::shared_ptr<const Principal> principal,
                            std::shared_ptr<CallTracker> tracker) {
+    auto meta = read_modern_meta(request.params);
+    if (auto* error = std::get_if<RpcError>(&meta)) {
+        auto call = make_call(core, *request.id, exchange, std::move(principal), request.params);
+        call->modern = true;
+        finish(core, call, std::move(*error));
+        return;
+    }
+    handle_modern_request(core, request, std::move(std::get<ModernMeta>(meta)), exchange,
+                          std::move(principal), std::move(tracker));
+}
+
+void handle_modern_request(ServerCore& core, const pr::Classified& request, ModernMeta meta,
+                           const std::shared_ptr<Exchange>& exchange,
+                           std::shared_ptr<const Principal> principal,
+                           std::shared_ptr<CallTracker> tracker) {
     auto call = make_call(core, *request.id, exchange, std::move(principal), request.params);
     call->modern = true;
     call->tracker = std::move(tracker);
     exchange->bind_call(call);
-    auto meta = read_modern_meta(request.params);
-    if (auto* error = std::get_if<RpcError>(&meta)) {
-        finish(core, call, std::move(*error));
-        return;
-    }
-    auto& m = std::get<ModernMeta>(meta);
-    call->protocol_version = std::move(m.protocol_version);
-    call->client_capabilities = std::move(m.client_capabilities);
-    call->client_info = std::move(m.client_info);
-    call->log_level = m.log_level;
+    call->protocol_version = std::move(meta.protocol_version);
+    call->client_capabilities = std::move(meta.client_capabilities);
+    call->client_info = std::move(meta.client_info);
+    call->log_level = meta.log_level;
 
     const std::string_view method = request.method;
     if (!is_modern_method(method)) {

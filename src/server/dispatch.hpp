@@ -56,6 +56,12 @@ void handle_modern_request(ServerCore& core, const protocol::Classified& request
                            const std::shared_ptr<Exchange>& exchange,
                            std::shared_ptr<const Principal> principal,
                            std::shared_ptr<CallTracker> tracker);
+/// The same, for a request whose `_meta` the caller has read and checked already (the HTTP
+/// transport does, to answer its errors with HTTP 400 before anything runs).
+void handle_modern_request(ServerCore& core, const protocol::Classified& request, ModernMeta meta,
+                           const std::shared_ptr<Exchange>& exchange,
+                           std::shared_ptr<const Principal> principal,
+                           std::shared_ptr<CallTracker> tracker);
 
 /// Answers one request of a legacy revision on a server without sessions (`--stateless`):
 /// the context is `version` (from MCP-Protocol-Version), no client capabilities and no

@@ -189,8 +189,8 @@ net::awaitable<bool> handle_modern_post(HttpServer::Impl& server, Connection& co
             kWriteTimeout);
     // -32602 for a missing or malformed `_meta`, -32022 for a version not served: both
     // are rejections of the request as sent (400).
-    if (auto meta = server::read_modern_meta(c.params);
-        auto* error = std::get_if<server::RpcError>(&meta))
+    auto meta = server::read_modern_meta(c.params);
+    if (auto* error = std::get_if<server::RpcError>(&meta))
         co_return co_await write_response(
             conn, modern_error(req, 400, id, error->code, error->message, error->data),
             kWriteTimeout);
@@ -231,7 +231,8 @@ net::awaitable<bool> handle_modern_post(HttpServer::Impl& server, Connection& co
         std::atomic<std::size_t>& n;
         ~InFlight() { --n; }
     } in_flight{server.requests_in_flight};
-    server::handle_modern_request(*server.core, c, stream, principal, nullptr);
+    server::handle_modern_request(*server.core, c, std::move(std::get<server::ModernMeta>(meta)),
+                                  stream, principal, nullptr);
     co_return co_await deliver_stream(server, conn, req, stream, make_response(req, 200), 0);
 }
 
