@@ -1,6 +1,7 @@
 #include "server/core.hpp"
 
 #include "protocol/jsonrpc.hpp"
+#include "server/dispatch.hpp"
 #include "server/listener.hpp"
 #include "server/session.hpp"
 
@@ -85,8 +86,9 @@ std::vector<std::shared_ptr<Listener>> ServerCore::live_listeners() {
         for (auto& l : listeners_) (l->ended() ? ended : live).push_back(l);
         if (!ended.empty()) listeners_ = live;
     }
-    // The client went away: the request ends without an answer (outside the lock).
-    for (auto& l : ended) l->call()->exchange->complete(nullptr);
+    // The client went away: the request ends without an answer (finish sends none for a
+    // cancelled call) and its tracker forgets it (outside the lock).
+    for (auto& l : ended) finish(*this, l->call(), json::object{});
     return live;
 }
 

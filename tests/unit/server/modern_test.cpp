@@ -1,9 +1,9 @@
 // The request-centric core in the 2026-07-28 era: the context comes from each request's
 // _meta, no session is needed, and the answers carry what the revision adds.
+#include "protocol/versions.hpp"
 #include "server/core.hpp"
 #include "server/dispatch.hpp"
 #include "server/request_meta.hpp"
-#include "protocol/versions.hpp"
 #include "server/session.hpp"
 
 #include <gtest/gtest.h>
@@ -228,6 +228,24 @@ TEST_F(Modern, StdioSessionServesBothEras) {
                            {"params", {{"name", "logs"}, {"_meta", meta()}}}};
     session->handle(message, modern_call);
     EXPECT_EQ(modern_call->wait().at("result").at("content").at(0).at("text"), "modern");
+}
+
+TEST_F(Modern, StdioListenEndsOnNotificationsCancelled) {
+    auto session = core_->create_session({});
+    auto exchange = std::make_shared<RecordingExchange>();
+    json::value listen = {
+        {"jsonrpc", "2.0"},
+        {"id", "l"},
+        {"method", "subscriptions/listen"},
+        {"params", {{"_meta", meta()}, {"notifications", {{"toolsListChanged", true}}}}}};
+    session->handle(listen, exchange);
+    ASSERT_EQ(exchange->sent_count(), 1u);  // the acknowledgment
+    session->handle(json::parse(R"({"jsonrpc":"2.0","method":"notifications/cancelled",)"
+                                R"("params":{"requestId":"l"}})"),
+                    exchange);
+    core_->registry().remove_tool("logs");
+    EXPECT_EQ(exchange->sent_count(), 1u);    // nothing after the cancellation
+    EXPECT_TRUE(exchange->wait().is_null());  // ended without an answer
 }
 
 TEST(LegacyStateless, AdvertisesNoNotificationsAndRefusesSubscribe) {
