@@ -212,6 +212,8 @@ for c in 1 32; do load warden "stateless, 1 I/O thread" none "$c" "$wport"; done
 stop_server
 start_warden on --stateless --json-response --io-threads 1
 for c in 1 32; do load warden "stateless, 1 I/O thread" ES256 "$c" "$wport" "$es256"; done
+# The same call in MCP 2026-07-28 (per-request _meta, Mcp-Method/Mcp-Name checked).
+for c in 1 32; do MODERN=1 load warden "2026-07-28, 1 I/O thread" ES256 "$c" "$wport" "$es256"; done
 stop_server
 start_warden on --stateless --json-response --io-threads 1 --workers 1
 for c in 1 32; do load warden "stateless, 1 I/O, 1 worker" ES256 "$c" "$wport" "$es256"; done

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs the official MCP conformance suite (server mode) against warden-everything over
-# Streamable HTTP: the active suite must pass entirely, the pending suite without warnings.
+# Streamable HTTP: 0.1.16's active suite must pass entirely, its pending suite without
+# warnings; 0.2.0-alpha.12's requirement sets for 2026-07-28 and 2025-11-25 must pass
+# without warnings, except the scenarios listed (with the reason) in
+# tests/conformance/expected-failures-2026-07-28.yaml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -20,6 +23,22 @@ for suite in active pending; do
     grep -q '^Total: [0-9]* passed, 0 failed' "$work/$suite.log" || status=1
     if grep -Eq '[1-9][0-9]* warnings?' "$work/$suite.log"; then
         echo "conformance ($suite suite): warnings found" && status=1
+    fi
+done
+for revision in 2026-07-28 2025-11-25; do
+    start_server warden-everything "$work/server-$revision.log"
+    baseline=()
+    [ -f "tests/conformance/expected-failures-$revision.yaml" ] &&
+        baseline=(--expected-failures "$PWD/tests/conformance/expected-failures-$revision.yaml")
+    # Exit status: non-zero on a failure outside the baseline, or a baseline entry that passes.
+    (cd "$work" && "$OLDPWD/$node" "$OLDPWD/node_modules/conformance-next/dist/index.js" server \
+        --url "$SERVER_URL" --requirements "$revision" "${baseline[@]}") \
+        >"$work/next-$revision.log" 2>&1 || status=1
+    stop_server
+    echo "conformance 0.2.0-alpha.12 (--requirements $revision):"
+    grep -E '^(Total|✗)' "$work/next-$revision.log" || true
+    if grep -Eq '[1-9][0-9]* warnings?|WARNING' "$work/next-$revision.log"; then
+        echo "conformance ($revision): warnings found" && status=1
     fi
 done
 [ $status -eq 0 ] || { echo "conformance failed; logs in $work"; exit 1; }

@@ -1,18 +1,30 @@
 -- wrk script: POST tools/call to /mcp, with `Authorization: Bearer $TOKEN` when TOKEN is
 -- set and `Mcp-Session-Id: $SESSION` when SESSION is set. The call is `echo` with a fixed
 -- text unless TOOL, ARGS (a JSON object) and EXPECT (text the answer must contain) say
--- otherwise. Counts non-200 answers and 200 answers whose body lacks the expected text;
+-- otherwise. With MODERN set, the request is MCP 2026-07-28 (per-request _meta, Mcp-Method
+-- and Mcp-Name headers, no session). Counts non-200 answers and 200 answers whose body lacks the expected text;
 -- done() prints one machine-readable RESULT line.
 local text = "hello from wrk 0123456789"
 local tool = os.getenv("TOOL") or "echo"
 local args = os.getenv("ARGS") or ('{"text":"' .. text .. '"}')
 local expect = os.getenv("EXPECT") or text
+local modern = os.getenv("MODERN")
+modern = modern and modern ~= ""
 wrk.method = "POST"
+local meta = ""
+if modern then
+    meta = ',"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",'
+        .. '"io.modelcontextprotocol/clientCapabilities":{}}'
+end
 wrk.body = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"' .. tool
-    .. '","arguments":' .. args .. '}}'
+    .. '","arguments":' .. args .. meta .. '}}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json, text/event-stream"
-wrk.headers["MCP-Protocol-Version"] = "2025-11-25"
+wrk.headers["MCP-Protocol-Version"] = modern and "2026-07-28" or "2025-11-25"
+if modern then
+    wrk.headers["Mcp-Method"] = "tools/call"
+    wrk.headers["Mcp-Name"] = tool
+end
 local token = os.getenv("TOKEN")
 if token and token ~= "" then wrk.headers["Authorization"] = "Bearer " .. token end
 local session = os.getenv("SESSION")

@@ -36,6 +36,9 @@ inline std::vector<std::string> starting_with(std::string_view partial,
 
 /// Tools: test_simple_text ... test_reconnection, json_schema_2020_12_tool.
 void register_tools(warden::App& app);
+/// What the 2026-07-28 scenarios add: capability, logging and header diagnostics, and
+/// hooks that change the tool and prompt lists.
+void register_modern_tools(warden::App& app);
 /// Resources test://static-text, test://static-binary, test://watched-resource and the
 /// template test://template/{id}/data. `watched_revision` counts updates of the watched one.
 void register_resources(warden::App& app, const std::atomic<int>& watched_revision);

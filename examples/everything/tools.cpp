@@ -235,11 +235,22 @@ void add_json_schema_tool(warden::App& app) {
         "type": "object",
         "$defs": {
             "address": {
+                "$anchor": "addressDef",
                 "type": "object",
                 "properties": {"street": {"type": "string"}, "city": {"type": "string"}}
             }
         },
-        "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"}},
+        "properties": {
+            "name": {"type": "string"},
+            "address": {"$ref": "#/$defs/address"},
+            "contactMethod": {"type": "string", "enum": ["phone", "email"]},
+            "phone": {"type": "string"},
+            "email": {"type": "string"}
+        },
+        "allOf": [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
+        "if": {"properties": {"contactMethod": {"const": "phone"}}, "required": ["contactMethod"]},
+        "then": {"required": ["phone"]},
+        "else": {"required": ["email"]},
         "additionalProperties": false})json");
     // The core's schema check does not follow $ref or additionalProperties; check here.
     spec.validate = [](const json::object& args) -> std::string {
@@ -247,6 +258,8 @@ void add_json_schema_tool(warden::App& app) {
             const std::string key(kv.key());
             if (key == "name") {
                 if (!kv.value().is_string()) return "name: expected string";
+            } else if (key == "contactMethod" || key == "phone" || key == "email") {
+                if (!kv.value().is_string()) return key + ": expected string";
             } else if (key == "address") {
                 const auto* address = kv.value().if_object();
                 if (!address) return "address: expected object";

@@ -56,7 +56,8 @@ class Context {
     const json::value& request_id() const;
     /// The session id; empty over stdio and in stateless HTTP mode.
     const std::string& session_id() const;
-    /// The protocol version negotiated for this session.
+    /// The protocol version of this request (negotiated by the session, or named in the
+    /// request's `_meta` in 2026-07-28).
     const std::string& protocol_version() const;
     /// The verified caller, or nullptr when server-level auth is off (stdio, open HTTP).
     const Principal* principal() const;
@@ -72,8 +73,14 @@ class Context {
     /// The value of a secret the tool declared in `requires_secrets`; nullptr for any
     /// other name (a tool sees exactly the secrets it declared).
     const std::string* secret(std::string_view name) const;
-    /// The capabilities the client declared at initialize.
+    /// The capabilities the client declared: at initialize (legacy), or in this request's
+    /// `_meta` (2026-07-28).
     const json::object& client_capabilities() const;
+    /// The client's `clientInfo` (name, version), from initialize or this request's `_meta`;
+    /// empty when the client did not say.
+    const json::object& client_info() const;
+    /// True when this request is of MCP 2026-07-28 (its context came from its own `_meta`).
+    bool modern() const noexcept;
 
     /// Sends `notifications/message` if the client's log level lets `level` through.
     void log(LogLevel level, std::string_view message, std::string_view logger = {});

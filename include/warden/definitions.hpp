@@ -57,6 +57,11 @@ struct Tool {
     json::object meta{};
     /// Scopes the caller's token must carry to call this tool (server-level auth).
     std::vector<std::string> required_scopes{};
+    /// Client capabilities the tool cannot work without (e.g. "sampling", "elicitation").
+    /// A 2026-07-28 request that does not declare them is refused before the handler runs
+    /// with MissingRequiredClientCapabilityError (-32021). Legacy sessions run the tool,
+    /// whose `Context` requests then fail with `capability_missing`.
+    std::vector<std::string> required_client_capabilities{};
     /// The user's downstream token this tool needs (tool-level auth); handed over as
     /// `Context::auth_token()`. Listed in the tool's `_meta` by tools/list.
     std::optional<AuthRequirement> requires_auth{};

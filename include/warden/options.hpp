@@ -21,6 +21,15 @@ struct ServerInfo {
     std::string instructions{};  ///< how to use this server, for the model
 };
 
+/// A caching hint for results of MCP 2026-07-28 (`ttlMs`, `cacheScope`; "Caching"): how
+/// long a client may consider the answer fresh, and whether shared intermediaries may
+/// keep it. A listing that depends on the caller (tools filtered by scopes) is always sent
+/// as private, whatever is set here.
+struct CacheHint {
+    std::chrono::milliseconds ttl{0};
+    bool is_private = false;
+};
+
 /// Tunables of the server core. The defaults suit most servers.
 struct ServerOptions {
     /// Threads that run tool, resource, prompt and completion handlers.
@@ -39,6 +48,13 @@ struct ServerOptions {
     std::size_t max_waiting_calls = 0;
     /// The user id of calls without a principal (stdio); empty means the OS user.
     std::string local_user_id{};
+    /// Caching hints per registry (2026-07-28 results only). `resources` covers
+    /// resources/list and resources/templates/list, `resource_reads` resources/read.
+    CacheHint cache_discover{std::chrono::minutes(5), false};
+    CacheHint cache_tools{};
+    CacheHint cache_resources{};
+    CacheHint cache_resource_reads{};
+    CacheHint cache_prompts{};
 };
 
 }  // namespace warden

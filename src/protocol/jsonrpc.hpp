@@ -24,6 +24,14 @@ inline constexpr int internal_error = -32603;
 inline constexpr int resource_not_found = -32002;
 /// MCP 2025-11-25: the request needs URL-mode elicitation the client must complete first.
 inline constexpr int url_elicitation_required = -32042;
+/// MCP 2026-07-28: HTTP headers disagree with the body, or a required one is missing.
+inline constexpr int header_mismatch = -32020;
+/// MCP 2026-07-28: the request needs a client capability it did not declare
+/// (data.requiredCapabilities).
+inline constexpr int missing_client_capability = -32021;
+/// MCP 2026-07-28: the requested protocol version is not served (data.supported,
+/// data.requested).
+inline constexpr int unsupported_protocol_version = -32022;
 }  // namespace error_code
 
 enum class MessageKind { request, notification, response, error_response, invalid };

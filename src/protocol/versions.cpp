@@ -9,6 +9,11 @@ bool is_supported_version(std::string_view version) noexcept {
            kSupportedVersions.end();
 }
 
+bool is_modern_version(std::string_view version) noexcept {
+    return std::find(kModernVersions.begin(), kModernVersions.end(), version) !=
+           kModernVersions.end();
+}
+
 std::string_view negotiate_version(std::string_view requested) noexcept {
     return is_supported_version(requested) ? requested : kLatestVersion;
 }
@@ -21,6 +26,7 @@ Features features_of(std::string_view v) noexcept {
     f.elicitation = v >= kVersion2025_06_18;
     f.icons_and_urls = v >= kVersion2025_11_25;
     f.url_elicitation = v >= kVersion2025_11_25;
+    f.modern = v >= kVersion2026_07_28;
     return f;
 }
 

@@ -16,13 +16,21 @@
 
 namespace warden::server {
 class Session;
+class CallTracker;
 class WaitingCalls;
 }  // namespace warden::server
 
 namespace warden::detail {
 
+/// One request being handled, with the context it is handled in. The context comes from
+/// the legacy session (2024-11-05 ... 2025-11-25) or from the request's own `_meta`
+/// (2026-07-28); handlers see the same `Context` either way.
 struct CallState {
+    /// The legacy session whose context this is; null for a modern request.
     std::shared_ptr<server::Session> session;
+    /// Where notifications/cancelled finds the call (a session, for legacy requests and
+    /// modern ones over stdio); null where closing the stream cancels (modern HTTP).
+    std::shared_ptr<server::CallTracker> tracker;
     std::shared_ptr<server::Exchange> exchange;
     boost::json::value request_id;
     std::optional<boost::json::value> progress_token;
@@ -47,6 +55,12 @@ struct CallState {
     /// Held while something above Context::request (tool-level auth's URL elicitation and
     /// its completion) waits on the client for this call; request() then takes no other.
     std::shared_ptr<void> wait_slot;
+    /// 2026-07-28: the context came from the request's `_meta`.
+    bool modern = false;
+    /// Modern requests: the client's identity and the log level the request asked for
+    /// (none: no notifications/message at all).
+    std::shared_ptr<const boost::json::object> client_info;
+    std::optional<LogLevel> log_level;
 };
 
 }  // namespace warden::detail

@@ -43,7 +43,8 @@ const json::value& Context::request_id() const {
 }
 
 const std::string& Context::session_id() const {
-    return state_->session->id();
+    static const std::string kNone;
+    return state_->session ? state_->session->id() : kNone;
 }
 
 const std::string& Context::protocol_version() const {
@@ -79,12 +80,28 @@ const json::object& Context::client_capabilities() const {
     return *state_->client_capabilities;
 }
 
+const json::object& Context::client_info() const {
+    static const json::object kNone;
+    if (state_->modern) return state_->client_info ? *state_->client_info : kNone;
+    return state_->session ? state_->session->client_info() : kNone;
+}
+
+bool Context::modern() const noexcept {
+    return state_->modern;
+}
+
 void Context::log(LogLevel level, std::string_view message, std::string_view logger) {
     log_data(level, json::value(message), logger);
 }
 
 void Context::log_data(LogLevel level, json::value data, std::string_view logger) {
-    if (!state_->session->log_enabled(level)) return;
+    // 2026-07-28: only a request that named a level gets log notifications (MUST NOT
+    // otherwise); legacy: the session's logging/setLevel.
+    if (state_->modern) {
+        if (!state_->log_level || level < *state_->log_level) return;
+    } else if (state_->session && !state_->session->log_enabled(level)) {
+        return;
+    }
     json::object params{{"level", to_string(level)}, {"data", std::move(data)}};
     if (!logger.empty()) params["logger"] = logger;
     state_->exchange->send(pr::make_notification("notifications/message", std::move(params)));
@@ -114,6 +131,9 @@ result<json::object> Context::request(std::string_view method, json::object para
     // Waiting here would hold the thread that reads other clients' messages, including
     // the answer this call waits for.
     if (state_->runs_inline) return ClientRequestError::would_block;
+    // 2026-07-28 has no server-to-client requests: input comes back through an
+    // InputRequiredResult (multi round-trip requests), which this call cannot produce yet.
+    if (state_->modern || !state_->session) return ClientRequestError::not_deliverable;
     if (!state_->exchange->can_request()) return ClientRequestError::not_deliverable;
     // The wait below holds this worker: counted per principal and in all, so one user's
     // silent client cannot hold every worker (see ServerOptions::max_waiting_calls*).
@@ -147,7 +167,16 @@ result<json::object> Context::request(std::string_view method, json::object para
     return std::move(pending->payload);
 }
 
+namespace {
+// Legacy stateless HTTP never saw the client's capabilities (no initialize): the honest
+// answer is that nothing can reach the client, not that a capability is missing.
+bool no_channel(const detail::CallState& s) {
+    return !s.modern && (!s.session || s.session->stateless());
+}
+}  // namespace
+
 result<json::object> Context::sample(json::object params) {
+    if (no_channel(*state_)) return ClientRequestError::not_deliverable;
     if (!capability(*state_->client_capabilities, "sampling"))
         return ClientRequestError::capability_missing;
     return request("sampling/createMessage", std::move(params));
@@ -166,6 +195,7 @@ result<ElicitResult> to_elicit_result(result<json::object> answer) {
 }  // namespace
 
 result<ElicitResult> Context::elicit(std::string message, json::object requested_schema) {
+    if (no_channel(*state_)) return ClientRequestError::not_deliverable;
     const auto* elicitation = capability(*state_->client_capabilities, "elicitation");
     // 2025-11-25: an empty elicitation object means form mode; a client that lists modes
     // must list "form".
@@ -180,6 +210,7 @@ result<ElicitResult> Context::elicit(std::string message, json::object requested
 
 result<ElicitResult> Context::elicit_url(std::string message, std::string url,
                                          std::string elicitation_id) {
+    if (no_channel(*state_)) return ClientRequestError::not_deliverable;
     const auto* elicitation = capability(*state_->client_capabilities, "elicitation");
     if (!elicitation || !elicitation->contains("url") ||
         !pr::features_of(state_->protocol_version).url_elicitation)
@@ -192,6 +223,7 @@ result<ElicitResult> Context::elicit_url(std::string message, std::string url,
 }
 
 result<json::array> Context::list_roots() {
+    if (no_channel(*state_)) return ClientRequestError::not_deliverable;
     if (!capability(*state_->client_capabilities, "roots"))
         return ClientRequestError::capability_missing;
     auto answer = request("roots/list", {});

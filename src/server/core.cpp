@@ -1,6 +1,8 @@
 #include "server/core.hpp"
 
 #include "protocol/jsonrpc.hpp"
+#include "server/dispatch.hpp"
+#include "server/listener.hpp"
 #include "server/session.hpp"
 
 #include <boost/asio/post.hpp>
@@ -77,10 +79,33 @@ std::shared_ptr<Session> ServerCore::create_session(std::string id) {
     return session;
 }
 
+void ServerCore::add_listener(std::shared_ptr<Listener> listener) {
+    std::lock_guard lock(listeners_mutex_);
+    std::erase_if(listeners_, [](const auto& l) { return l->ended(); });
+    listeners_.push_back(std::move(listener));
+}
+
+std::vector<std::shared_ptr<Listener>> ServerCore::live_listeners() {
+    std::vector<std::shared_ptr<Listener>> ended;
+    std::vector<std::shared_ptr<Listener>> live;
+    {
+        std::lock_guard lock(listeners_mutex_);
+        for (auto& l : listeners_) (l->ended() ? ended : live).push_back(l);
+        if (!ended.empty()) listeners_ = live;
+    }
+    // The client went away: the request ends without an answer (finish sends none for a
+    // cancelled call) and its tracker forgets it (outside the lock).
+    for (auto& l : ended) finish(*this, l->call(), json::object{});
+    return live;
+}
+
 void ServerCore::notify_resource_updated(std::string_view uri) {
     auto message =
         protocol::make_notification("notifications/resources/updated", json::object{{"uri", uri}});
     broadcast([&](Session& s) { return s.is_subscribed(uri); }, message);
+    for (auto& l : live_listeners())
+        if (l->wants_updates_of(uri))
+            l->send("notifications/resources/updated", json::object{{"uri", uri}});
 }
 
 void ServerCore::broadcast(const std::function<bool(Session&)>& wanted,
@@ -101,6 +126,8 @@ void ServerCore::on_registry_change(RegistryKind kind) {
                                   ? "notifications/resources/list_changed"
                                   : "notifications/prompts/list_changed";
     broadcast([](Session&) { return true; }, protocol::make_notification(method, {}));
+    for (auto& l : live_listeners())
+        if (l->wants(kind)) l->send(method, {});
 }
 
 void ServerCore::shutdown() {
@@ -113,6 +140,14 @@ void ServerCore::shutdown() {
         }
         // Cancelling wakes handlers blocked on client answers so the pool can drain.
         for (auto& s : live) s->close();
+        // MCP 2026-07-28 "Graceful Closure": a listen stream the server ends gets a result.
+        std::vector<std::shared_ptr<Listener>> listeners;
+        {
+            std::lock_guard lock(listeners_mutex_);
+            listeners.swap(listeners_);
+        }
+        for (auto& l : listeners)
+            if (!l->ended()) l->close(*this);
         pool_->join();
     });
 }

@@ -25,6 +25,7 @@ class thread_pool;
 namespace warden::server {
 
 class Session;
+class Listener;
 
 /// Runs before a tool that declares `requires_auth` or `requires_secrets`: fills the
 /// call's token and secrets, or returns the result to answer with instead (isError).
@@ -52,7 +53,12 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     /// A new session with the given id (empty for stdio / stateless), tracked for broadcasts.
     std::shared_ptr<Session> create_session(std::string id);
 
-    /// Sends notifications/resources/updated to every session subscribed to `uri`.
+    /// Registers an open `subscriptions/listen` stream (2026-07-28) for broadcasts. It is
+    /// dropped once its client has gone, and closed gracefully at shutdown.
+    void add_listener(std::shared_ptr<Listener> listener);
+
+    /// Sends notifications/resources/updated to every session and listen stream
+    /// subscribed to `uri`.
     void notify_resource_updated(std::string_view uri);
 
     /// Waits until no handler is queued or running, at most `limit`. True when idle.
@@ -90,6 +96,8 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
 
   private:
     void broadcast(const std::function<bool(Session&)>& wanted, const json::object& message);
+    /// The listeners still open (pruning the ended ones).
+    std::vector<std::shared_ptr<Listener>> live_listeners();
     void on_registry_change(RegistryKind kind);
 
     ServerInfo info_;
@@ -103,6 +111,8 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     std::unique_ptr<boost::asio::thread_pool> pool_;
     std::mutex sessions_mutex_;
     std::vector<std::weak_ptr<Session>> sessions_;
+    std::mutex listeners_mutex_;
+    std::vector<std::shared_ptr<Listener>> listeners_;
     std::once_flag shutdown_once_;
     std::mutex jobs_mutex_;
     std::condition_variable jobs_idle_;

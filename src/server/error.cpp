@@ -22,7 +22,8 @@ class ClientRequestCategory final : public boost::system::error_category {
             case ClientRequestError::session_closed:
                 return "the session closed before the client answered";
             case ClientRequestError::not_deliverable:
-                return "this transport cannot carry requests to the client";
+                return "there is no server-to-client channel for this request (stateless HTTP "
+                       "has none; MCP 2026-07-28 asks through results, not requests)";
             case ClientRequestError::would_block:
                 return "a non_blocking tool cannot wait for the client";
             case ClientRequestError::too_many_waiting:

@@ -6,6 +6,12 @@
 
 #include <warden/context.hpp>
 
+#include <memory>
+
+namespace warden::detail {
+struct CallState;
+}
+
 namespace warden::server {
 
 namespace json = boost::json;
@@ -29,6 +35,9 @@ class Exchange {
     /// Which transport carried the message. Unknown transports count as network ones
     /// (fail closed: tools that need a user's credentials refuse anonymous network calls).
     virtual TransportKind transport() const { return TransportKind::http; }
+    /// The request this exchange answers, for transports where losing the channel cancels
+    /// it (2026-07-28 Streamable HTTP: closing the response stream is the cancellation).
+    virtual void bind_call(std::weak_ptr<detail::CallState>) {}
 };
 
 }  // namespace warden::server

@@ -13,21 +13,26 @@ namespace {
 constexpr std::size_t kMaxCompletions = 100;
 }  // namespace
 
-MethodResult list_prompts(ServerCore& core, const Session& session, const json::object* params,
-                          const Principal* principal) {
+MethodResult list_prompts(ServerCore& core, const detail::CallState& call,
+                          const json::object* params) {
     auto prompts = core.registry().prompts();
     if (core.hides_unauthorized())
         std::erase_if(prompts, [&](const auto& p) {
-            return !visible_to(core, p->required_scopes, principal);
+            return !visible_to(core, p->required_scopes, call.principal.get());
         });
     auto page = page_for(params, prompts.size(), core.options().page_size);
     if (!page) return RpcError{pr::error_code::invalid_params, "Invalid params: bad cursor"};
-    auto features = pr::features_of(session.protocol_version());
+    auto features = pr::features_of(call.protocol_version);
     json::array out;
     for (std::size_t i = page->begin; i < page->end; ++i)
         out.push_back(prompt_to_json(*prompts[i], features));
     json::object result{{"prompts", std::move(out)}};
     if (page->next_cursor) result["nextCursor"] = *page->next_cursor;
+    if (features.modern) {
+        CacheHint hint = core.options().cache_prompts;
+        if (core.lists_vary_by_caller() && call.principal) hint.is_private = true;
+        put_cache_hint(result, hint);
+    }
     return result;
 }
 

@@ -11,21 +11,30 @@ namespace warden::server::methods {
 
 namespace pr = warden::protocol;
 
-MethodResult list_tools(ServerCore& core, const Session& session, const json::object* params,
-                        const Principal* principal) {
+MethodResult list_tools(ServerCore& core, const detail::CallState& call,
+                        const json::object* params) {
+    // The registry keeps tools in registration order, so the listing is deterministic
+    // (MCP 2026-07-28: SHOULD, for client caches and prompt caches).
     auto tools = core.registry().tools();
+    const Principal* principal = call.principal.get();
     if (core.hides_unauthorized())
         std::erase_if(
             tools, [&](const auto& t) { return !visible_to(core, t->required_scopes, principal); });
     auto page = page_for(params, tools.size(), core.options().page_size);
     if (!page) return RpcError{pr::error_code::invalid_params, "Invalid params: bad cursor"};
-    auto features = pr::features_of(session.protocol_version());
+    auto features = pr::features_of(call.protocol_version);
     json::array out;
     out.reserve(page->end - page->begin);
     for (std::size_t i = page->begin; i < page->end; ++i)
         out.push_back(tool_to_json(*tools[i], features));
     json::object result{{"tools", std::move(out)}};
     if (page->next_cursor) result["nextCursor"] = *page->next_cursor;
+    if (features.modern) {
+        CacheHint hint = core.options().cache_tools;
+        // Filtered by the caller's scopes: no shared cache may hand it to someone else.
+        if (core.lists_vary_by_caller() && principal) hint.is_private = true;
+        put_cache_hint(result, hint);
+    }
     return result;
 }
 

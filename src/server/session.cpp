@@ -2,7 +2,6 @@
 
 #include "protocol/versions.hpp"
 #include "server/core.hpp"
-#include "server/methods.hpp"
 #include "server/wire.hpp"
 
 #include <spdlog/spdlog.h>
@@ -44,29 +43,6 @@ class BatchExchange : public Exchange {
 bool is_request(const json::value& v) {
     const auto* obj = v.if_object();
     return obj && obj->contains("method") && obj->contains("id");
-}
-
-// Methods whose handlers run user code go to the worker pool; the rest are answered from
-// the registry on the calling thread. (tools/call is dispatched on its own: its tool may
-// run inline.)
-using PooledMethod = MethodResult (*)(ServerCore&, const std::shared_ptr<detail::CallState>&,
-                                      const json::object*);
-PooledMethod pooled_method(std::string_view method) {
-    if (method == "resources/read") return &methods::read_resource;
-    if (method == "prompts/get") return &methods::get_prompt;
-    if (method == "completion/complete") return &methods::complete;
-    return nullptr;
-}
-
-// A method that throws answers with an internal error instead of taking the server down.
-template <class F>
-MethodResult guarded(F&& method) {
-    try {
-        return method();
-    } catch (const std::exception& e) {
-        spdlog::error("handler failed: {}", e.what());
-        return RpcError{pr::error_code::internal_error, std::string("Internal error: ") + e.what()};
-    }
 }
 
 }  // namespace
@@ -188,123 +164,70 @@ void Session::handle_client_response(const pr::Classified& c, const json::value&
 void Session::handle_request(const pr::Classified& c, const std::shared_ptr<Exchange>& exchange,
                              const std::shared_ptr<const Principal>& principal) {
     auto core = core_.lock();
-    auto call = std::make_shared<detail::CallState>();
-    call->session = shared_from_this();
-    call->exchange = exchange;
-    call->request_id = *c.id;
-    call->principal = principal;
-    call->transport = exchange->transport();
-    call->protocol_version = protocol_version();
-    call->client_capabilities = client_capabilities();
-    if (core) {
-        call->user_id = principal ? principal->user_id : core->local_user_id();
-        call->request_timeout = core->options().client_request_timeout;
-        call->waiting = core->waiting_calls();
-    }
-    if (c.params)
-        if (const auto* meta = c.params->if_contains("_meta"); meta && meta->is_object())
-            if (const auto* token = meta->get_object().if_contains("progressToken"))
-                call->progress_token = *token;
-
-    const std::string_view method = c.method;
     if (!core) {
-        finish_request(call, RpcError{pr::error_code::internal_error, "Server is shutting down"});
+        exchange->complete(
+            pr::make_error(*c.id, pr::error_code::internal_error, "Server is shutting down"));
         return;
     }
+    // A request with modern `_meta` brings its own context (a dual-era channel: stdio).
+    if (has_modern_meta(c.params)) {
+        handle_modern_request(*core, c, exchange, principal, shared_from_this());
+        return;
+    }
+    auto call = make_call(*core, *c.id, exchange, principal, c.params);
+    call->session = shared_from_this();
+    call->tracker = call->session;
+    call->protocol_version = protocol_version();
+    call->client_capabilities = client_capabilities();
+
+    const std::string_view method = c.method;
+    static const json::object kEmpty;
+    const json::object* params = c.params;
     if (method == "initialize") {
-        finish_request(call, c.params ? initialize(*c.params)
-                                      : RpcError{pr::error_code::invalid_params,
-                                                 "Invalid params: initialize needs params"});
+        finish(*core, call,
+               c.params ? initialize(*c.params)
+                        : RpcError{pr::error_code::invalid_params,
+                                   "Invalid params: initialize needs params"});
         return;
     }
     if (method == "ping") {
-        finish_request(call, json::object{});
+        finish(*core, call, json::object{});
         return;
     }
     if (!initialized()) {
-        finish_request(call, RpcError{pr::error_code::invalid_request,
-                                      "Invalid request: the session is not initialized; send "
-                                      "initialize first"});
+        finish(*core, call,
+               RpcError{pr::error_code::invalid_request,
+                        "Invalid request: the session is not initialized; send initialize "
+                        "first"});
         return;
     }
-
-    static const json::object kEmpty;
-    const json::object* params = c.params;
-    // What runs on the worker pool, given the job's copy of the params.
-    std::function<MethodResult(const json::object*)> pooled;
-    if (method == "tools/call") {
-        auto tool = methods::called_tool(*core, params);
-        if (tool && tool->non_blocking) {
-            // Declared quick and non-waiting: answer on this thread, sparing the two thread
-            // hand-offs of the pool (most of a small call's cost). Not in in_flight_: it is
-            // over before a cancellation could be read.
-            call->runs_inline = true;
-            finish_request(call,
-                           guarded([&] { return methods::call_tool(*core, call, params, tool); }));
-            return;
-        }
-        pooled = [core, call, tool](const json::object* p) {
-            return methods::call_tool(*core, call, p, tool);
-        };
-    } else if (auto method_fn = pooled_method(method)) {
-        pooled = [core, call, method_fn](const json::object* p) {
-            return method_fn(*core, call, p);
-        };
-    }
-    if (pooled) {
-        {
-            std::lock_guard lock(mutex_);
-            in_flight_[pr::id_key(*c.id)] = call;
-        }
-        // The message may not outlive this call (stdio, batches): the job keeps a copy.
-        core->post([this_ = shared_from_this(), call, pooled = std::move(pooled),
-                    params = params ? *params : kEmpty] {
-            this_->finish_request(call, guarded([&] { return pooled(&params); }));
-        });
+    if (method == "logging/setLevel") {
+        finish(*core, call, set_log_level(params ? *params : kEmpty));
         return;
     }
-
-    MethodResult result;
-    if (method == "tools/list")
-        result = methods::list_tools(*core, *this, params, call->principal.get());
-    else if (method == "resources/list")
-        result = methods::list_resources(*core, *this, params, call->principal.get());
-    else if (method == "resources/templates/list")
-        result = methods::list_resource_templates(*core, *this, params, call->principal.get());
-    else if (method == "prompts/list")
-        result = methods::list_prompts(*core, *this, params, call->principal.get());
-    else if (method == "logging/setLevel")
-        result = set_log_level(params ? *params : kEmpty);
-    else if (method == "resources/subscribe")
-        result = subscribe(params ? *params : kEmpty, true);
-    else if (method == "resources/unsubscribe")
-        result = subscribe(params ? *params : kEmpty, false);
-    else
-        result =
-            RpcError{pr::error_code::method_not_found, "Method not found: " + std::string(method)};
-    finish_request(call, std::move(result));
+    if (method == "resources/subscribe" || method == "resources/unsubscribe") {
+        finish(*core, call, subscribe(params ? *params : kEmpty, method == "resources/subscribe"));
+        return;
+    }
+    if (method == "server/discover" || method == "subscriptions/listen") {
+        // Modern-only methods need the modern `_meta`; in a legacy session they do not exist.
+        finish(*core, call,
+               RpcError{pr::error_code::method_not_found,
+                        "Method not found: " + std::string(method) + " (MCP 2026-07-28 only; " +
+                            "send it with _meta io.modelcontextprotocol/protocolVersion)"});
+        return;
+    }
+    dispatch(*core, call, method, params);
 }
 
-void Session::finish_request(const std::shared_ptr<detail::CallState>& call, MethodResult result) {
-    bool cancelled = call->cancelled.load();
-    if (!call->runs_inline) {
-        std::lock_guard lock(mutex_);
-        in_flight_.erase(pr::id_key(call->request_id));
-    }
-    // MCP cancellation: the receiver should not answer a cancelled request.
-    if (cancelled) {
-        call->exchange->complete(nullptr);
-        return;
-    }
-    if (auto* error = std::get_if<RpcError>(&result)) {
-        call->exchange->complete(
-            pr::make_error(call->request_id, error->code, error->message, error->data));
-    } else {
-        call->exchange->complete(
-            pr::make_result(call->request_id, std::move(std::get<json::value>(result))));
-    }
-    // Release the session reference held by the call before the exchange goes away.
-    call->session.reset();
+void Session::track(const std::shared_ptr<detail::CallState>& call) {
+    std::lock_guard lock(mutex_);
+    in_flight_[pr::id_key(call->request_id)] = call;
+}
+
+void Session::untrack(const detail::CallState& call) {
+    std::lock_guard lock(mutex_);
+    in_flight_.erase(pr::id_key(call.request_id));
 }
 
 MethodResult Session::initialize(const json::object& params) {
@@ -323,7 +246,7 @@ MethodResult Session::initialize(const json::object& params) {
         if (const auto* info = params.if_contains("clientInfo"); info && info->is_object())
             client_info_ = info->get_object();
     }
-    return initialize_result(core->info(), version);
+    return initialize_result(core->info(), version, !stateless());
 }
 
 MethodResult Session::set_log_level(const json::object& params) {
@@ -340,6 +263,10 @@ MethodResult Session::set_log_level(const json::object& params) {
 }
 
 MethodResult Session::subscribe(const json::object& params, bool on) {
+    if (stateless())
+        return RpcError{pr::error_code::method_not_found,
+                        "Method not found: resources/subscribe needs a session; this server is "
+                        "stateless, so no notification could ever be delivered"};
     const auto* uri = params.if_contains("uri");
     if (!uri || !uri->is_string())
         return RpcError{pr::error_code::invalid_params, "Invalid params: uri must be a string"};
@@ -413,6 +340,16 @@ void Session::assume_initialized(std::string version) {
     version_ = std::move(version);
 }
 
+void Session::set_stateless(bool stateless) {
+    std::lock_guard lock(mutex_);
+    stateless_ = stateless;
+}
+
+bool Session::stateless() const {
+    std::lock_guard lock(mutex_);
+    return stateless_;
+}
+
 std::string Session::protocol_version() const {
     std::lock_guard lock(mutex_);
     return version_.empty() ? std::string(pr::kLatestVersion) : version_;
@@ -426,6 +363,11 @@ bool Session::initialized() const {
 std::shared_ptr<const json::object> Session::client_capabilities() const {
     std::lock_guard lock(mutex_);
     return client_capabilities_;
+}
+
+const json::object& Session::client_info() const {
+    // Written once by initialize, before any request of the session is dispatched.
+    return client_info_;
 }
 
 bool Session::is_subscribed(std::string_view uri) const {

@@ -1,10 +1,15 @@
 #pragma once
-// One client's protocol state: lifecycle, negotiated version, capabilities, log level,
-// subscriptions, requests in flight both ways. Transports feed it messages.
+// The legacy era's (2024-11-05 ... 2025-11-25) holder of a client's context: lifecycle,
+// negotiated version, capabilities, log level, subscriptions, and requests in flight both
+// ways. It builds each request's context and hands the request to the shared core
+// (server/dispatch); a modern request arriving on the same channel (stdio) is handed over
+// with the context its own `_meta` gives. Transports feed it messages.
 
 #include "protocol/jsonrpc.hpp"
 #include "server/call_state.hpp"
+#include "server/dispatch.hpp"
 #include "server/exchange.hpp"
+#include "server/method_result.hpp"
 
 #include <warden/context.hpp>
 #include <warden/principal.hpp>
@@ -21,15 +26,6 @@ namespace warden::server {
 
 class ServerCore;
 
-/// A JSON-RPC error a method handler answers with.
-struct RpcError {
-    int code;
-    std::string message;
-    std::optional<json::value> data = std::nullopt;
-};
-
-using MethodResult = std::variant<json::value, RpcError>;
-
 /// An answer the client owes us (a server-to-client request in flight).
 struct PendingRequest {
     std::mutex mutex;
@@ -39,7 +35,7 @@ struct PendingRequest {
     json::object payload;  ///< the result, or the error object
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public CallTracker, public std::enable_shared_from_this<Session> {
   public:
     enum class Outcome {
         accepted,    ///< notifications and responses only: nothing will be sent back
@@ -68,12 +64,22 @@ class Session : public std::enable_shared_from_this<Session> {
 
     /// For stateless HTTP: treat the session as initialized at `version` without a handshake.
     void assume_initialized(std::string version);
+    /// Legacy stateless HTTP: no channel can carry server-to-client messages, so
+    /// resources/subscribe is refused and Context requests say why they cannot be sent.
+    void set_stateless(bool stateless);
+    bool stateless() const;
+
+    // CallTracker
+    void track(const std::shared_ptr<detail::CallState>& call) override;
+    void untrack(const detail::CallState& call) override;
 
     const std::string& id() const { return id_; }
     std::string protocol_version() const;
     bool initialized() const;
     /// Immutable once initialize has been answered; shared, never copied per request.
     std::shared_ptr<const json::object> client_capabilities() const;
+    /// The client's clientInfo from initialize (empty before).
+    const json::object& client_info() const;
     bool is_subscribed(std::string_view uri) const;
     bool log_enabled(LogLevel level) const;
 
@@ -93,7 +99,6 @@ class Session : public std::enable_shared_from_this<Session> {
     void handle_request(const protocol::Classified& message,
                         const std::shared_ptr<Exchange>& exchange,
                         const std::shared_ptr<const Principal>& principal);
-    void finish_request(const std::shared_ptr<detail::CallState>& call, MethodResult result);
 
     MethodResult initialize(const json::object& params);
     MethodResult set_log_level(const json::object& params);
@@ -106,6 +111,7 @@ class Session : public std::enable_shared_from_this<Session> {
     bool initialize_seen_ = false;
     bool closed_ = false;
     bool input_ended_ = false;
+    bool stateless_ = false;
     std::string version_;
     std::shared_ptr<const json::object> client_capabilities_ =
         std::make_shared<const json::object>();

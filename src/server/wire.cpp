@@ -62,7 +62,7 @@ json::array icons_to_json(const std::vector<Icon>& icons) {
     return out;
 }
 
-json::object initialize_result(const ServerInfo& info, std::string_view version) {
+json::object initialize_result(const ServerInfo& info, std::string_view version, bool can_notify) {
     auto features = protocol::features_of(version);
     json::object server_info{{"name", info.name}, {"version", info.version}};
     if (features.structured_content) put_if(server_info, "title", info.title);
@@ -72,9 +72,9 @@ json::object initialize_result(const ServerInfo& info, std::string_view version)
         put_icons(server_info, info.icons, features);
     }
     json::object capabilities{
-        {"tools", {{"listChanged", true}}},
-        {"resources", {{"subscribe", true}, {"listChanged", true}}},
-        {"prompts", {{"listChanged", true}}},
+        {"tools", {{"listChanged", can_notify}}},
+        {"resources", {{"subscribe", can_notify}, {"listChanged", can_notify}}},
+        {"prompts", {{"listChanged", can_notify}}},
         {"logging", json::object{}},
     };
     if (version >= protocol::kVersion2025_03_26) capabilities["completions"] = json::object{};
@@ -83,6 +83,41 @@ json::object initialize_result(const ServerInfo& info, std::string_view version)
                         {"serverInfo", std::move(server_info)}};
     put_if(result, "instructions", info.instructions);
     return result;
+}
+
+json::object server_identity(const ServerInfo& info) {
+    json::object out{{"name", info.name}, {"version", info.version}};
+    put_if(out, "title", info.title);
+    put_if(out, "description", info.description);
+    put_if(out, "websiteUrl", info.website_url);
+    if (!info.icons.empty()) out["icons"] = icons_to_json(info.icons);
+    return out;
+}
+
+json::object modern_capabilities() {
+    // listChanged and subscribe are delivered on subscriptions/listen streams.
+    return json::object{
+        {"tools", {{"listChanged", true}}},
+        {"resources", {{"subscribe", true}, {"listChanged", true}}},
+        {"prompts", {{"listChanged", true}}},
+        {"logging", json::object{}},
+        {"completions", json::object{}},
+    };
+}
+
+json::object discover_result(const ServerInfo& info, const ServerOptions& options) {
+    json::array versions;
+    for (auto v : protocol::kAllVersions) versions.emplace_back(v);
+    json::object result{{"supportedVersions", std::move(versions)},
+                        {"capabilities", modern_capabilities()}};
+    put_if(result, "instructions", info.instructions);
+    put_cache_hint(result, options.cache_discover);
+    return result;
+}
+
+void put_cache_hint(json::object& result, const CacheHint& hint) {
+    result["ttlMs"] = hint.ttl.count() < 0 ? 0 : hint.ttl.count();
+    result["cacheScope"] = hint.is_private ? "private" : "public";
 }
 
 json::object tool_to_json(const Tool& tool, const protocol::Features& features) {

@@ -12,7 +12,18 @@ namespace warden::server {
 
 namespace json = boost::json;
 
-json::object initialize_result(const ServerInfo& info, std::string_view version);
+/// `can_notify` false (legacy stateless HTTP): no listChanged, no resources.subscribe,
+/// since no notification could ever reach the client.
+json::object initialize_result(const ServerInfo& info, std::string_view version,
+                               bool can_notify = true);
+/// The server's identity as results carry it (`serverInfo`; 2026-07-28: in `_meta`).
+json::object server_identity(const ServerInfo& info);
+/// The capabilities of a modern (2026-07-28) server.
+json::object modern_capabilities();
+/// The result of `server/discover` (MCP 2026-07-28).
+json::object discover_result(const ServerInfo& info, const ServerOptions& options);
+/// Adds `ttlMs` and `cacheScope` (2026-07-28 "Caching").
+void put_cache_hint(json::object& result, const CacheHint& hint);
 /// The tool's `_meta`: its own entries plus `warden.requirements` (requires_auth,
 /// requires_secrets) in arcade-mcp's shape.
 json::object tool_meta(const Tool& tool);

@@ -13,18 +13,24 @@ import { connect, echoSampling, PNG_SIGNATURE } from './helpers.mjs';
 const EXPECTED_TOOLS = [
   'json_schema_2020_12_tool',
   'test_audio_content',
+  'test_custom_headers',
   'test_elicitation',
   'test_elicitation_sep1034_defaults',
   'test_elicitation_sep1330_enums',
   'test_embedded_resource',
   'test_error_handling',
   'test_image_content',
+  'test_logging_tool',
+  'test_missing_capability',
   'test_multiple_content_types',
   'test_reconnection',
   'test_sampling',
   'test_simple_text',
+  'test_streaming_elicitation',
   'test_tool_with_logging',
   'test_tool_with_progress',
+  'test_trigger_prompt_change',
+  'test_trigger_tool_change',
 ];
 
 describe('warden-everything tools', () => {

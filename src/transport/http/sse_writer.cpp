@@ -23,6 +23,13 @@ constexpr auto kWriteTimeout = std::chrono::seconds(30);
 std::string format_event(const Stream& stream, const SseEvent& e) {
     std::string out;
     out.reserve(e.data.size() + 48);
+    if (stream.modern()) {
+        // 2026-07-28: no event ids, nothing to resume.
+        out += "event: message\ndata: ";
+        out += e.data;
+        out += "\n\n";
+        return out;
+    }
     out += "id: ";
     out += stream.event_id(e.seq);
     out += '\n';
@@ -60,6 +67,8 @@ net::awaitable<bool> write_sse_head(Connection& conn, const Request& request, Re
     for (const auto& field : head) res.set(field.name_string(), field.value());
     res.set(bhttp::field::content_type, "text/event-stream");
     res.set(bhttp::field::cache_control, "no-cache");
+    // Tells nginx and its kind not to buffer the stream (MCP 2026-07-28 "Receiving Messages").
+    res.set("X-Accel-Buffering", "no");
     res.erase(bhttp::field::content_length);
     res.keep_alive(request.keep_alive());
     res.chunked(true);
@@ -78,7 +87,7 @@ net::awaitable<bool> write_json_answer(Connection& conn, const Request& request,
     if (pending.no_reply)
         co_return co_await write_response(conn, make_response(request, 202), kWriteTimeout) &&
             request.keep_alive();
-    head.result(bhttp::status::ok);
+    head.result(static_cast<bhttp::status>(pending.json_status));
     head.set(bhttp::field::content_type, "application/json");
     head.body() = std::move(*pending.json_reply);
     head.prepare_payload();
@@ -89,7 +98,12 @@ net::awaitable<bool> write_json_answer(Connection& conn, const Request& request,
 struct Attachment {
     std::shared_ptr<Stream> stream;
     std::uint64_t token;
-    ~Attachment() { stream->detach(token); }
+    ~Attachment() {
+        // A delivery that ends before the answer lost its reader: modern requests are
+        // cancelled by that (a no-op for legacy streams, which the client may resume).
+        if (!stream->finished()) stream->abandon();
+        stream->detach(token);
+    }
 };
 
 }  // namespace

@@ -1,11 +1,30 @@
 #include "transport/http/stream.hpp"
 
+#include "protocol/jsonrpc.hpp"
+#include "server/call_state.hpp"
+
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <charconv>
 
 namespace warden::transport::http {
+
+unsigned modern_error_status(int code) noexcept {
+    namespace ec = protocol::error_code;
+    // MCP 2026-07-28 "Streamable HTTP": an unimplemented method is 404 (which tells a
+    // modern server from a legacy endpoint); version, header and capability errors are 400.
+    switch (code) {
+        case ec::method_not_found:
+            return 404;
+        case ec::header_mismatch:
+        case ec::missing_client_capability:
+        case ec::unsupported_protocol_version:
+            return 400;
+        default:
+            return 200;
+    }
+}
 
 Stream::Stream(std::string id, StreamSettings settings, bool standalone)
     : id_(std::move(id)), settings_(settings), standalone_(standalone) {
@@ -48,10 +67,17 @@ void Stream::complete(json::value response) {
     finished_ = true;
     if (mode_ == Mode::undecided) {
         mode_ = Mode::json;
-        if (response.is_null())
+        if (response.is_null()) {
             no_reply_ = true;
-        else
+        } else {
+            if (settings_.modern)
+                if (const auto* obj = response.if_object())
+                    if (const auto* error = obj->if_contains("error"); error && error->is_object())
+                        if (const auto* code = error->get_object().if_contains("code");
+                            code && code->is_int64())
+                            json_status_ = modern_error_status(static_cast<int>(code->get_int64()));
             json_reply_ = json::serialize(response);
+        }
     } else if (!response.is_null()) {
         push_event_locked(json::serialize(response));
     }
@@ -70,12 +96,29 @@ void Stream::close_stream() {
     wake_locked();
 }
 
+void Stream::bind_call(std::weak_ptr<detail::CallState> call) {
+    std::lock_guard lock(mutex_);
+    call_ = std::move(call);
+}
+
+void Stream::abandon() {
+    std::shared_ptr<detail::CallState> call;
+    {
+        std::lock_guard lock(mutex_);
+        if (!settings_.modern || finished_) return;
+        call = call_.lock();
+    }
+    // MCP 2026-07-28 "Cancellation": closing the response stream cancels the request.
+    if (call) call->cancelled = true;
+}
+
 Stream::Pending Stream::take(std::uint64_t from_seq) {
     std::lock_guard lock(mutex_);
     Pending p;
     p.mode = mode_;
     if (mode_ == Mode::json) {
         p.json_reply = std::move(json_reply_);  // one writer, one JSON answer
+        p.json_status = json_status_;
         p.no_reply = no_reply_;
         p.finished = true;
         return p;

@@ -27,7 +27,14 @@ struct StreamSettings {
     bool priming = true;            ///< send the 2025-11-25 priming event
     std::size_t max_events = 256;   ///< kept for resumption
     std::uint64_t retry_ms = 1000;  ///< SSE retry field
+    /// MCP 2026-07-28: no event ids (streams are not resumable), closing the stream
+    /// cancels the request, and a JSON error answer carries its HTTP status (404 for an
+    /// unknown method, 400 for the protocol's own errors).
+    bool modern = false;
 };
+
+/// The HTTP status of a modern JSON answer carrying JSON-RPC error `code`.
+unsigned modern_error_status(int code) noexcept;
 
 /// Thread-safe. Producers are handler threads (send/complete); the consumer is the one
 /// connection currently attached as writer.
@@ -43,11 +50,17 @@ class Stream : public server::Exchange {
     bool can_request() const override { return settings_.can_request && !settings_.json_only; }
     TransportKind transport() const override { return TransportKind::http; }
     void close_stream() override;
+    void bind_call(std::weak_ptr<detail::CallState> call) override;
+
+    /// The reader went away before the answer (modern era: that cancels the request).
+    void abandon();
+    bool modern() const { return settings_.modern; }
 
     /// What the writer may deliver now.
     struct Pending {
         Mode mode = Mode::undecided;
         std::optional<std::string> json_reply;  ///< Mode::json: the one response body
+        unsigned json_status = 200;             ///< Mode::json: its HTTP status
         bool no_reply = false;                  ///< the request ended without a response
         std::vector<SseEvent> events;           ///< Mode::sse: events with seq >= from
         bool finished = false;                  ///< the final event is among those delivered
@@ -95,6 +108,8 @@ class Stream : public server::Exchange {
     mutable std::mutex mutex_;
     Mode mode_ = Mode::undecided;
     std::optional<std::string> json_reply_;
+    unsigned json_status_ = 200;
+    std::weak_ptr<detail::CallState> call_;
     bool no_reply_ = false;
     // A vector, not a deque: most streams answer with one JSON body and never hold an
     // event, and an empty std::deque already allocates 576 bytes. Trimming the front

@@ -1,6 +1,8 @@
 // One server-to-client message stream: JSON or SSE, priming, numbering, bounds, resumption.
 #include "transport/http/stream.hpp"
 
+#include "server/call_state.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -275,6 +277,57 @@ TEST(HttpStream, ParseEventIdRejectsMalformed) {
     for (const char* bad : {"", "abc", "_1", "abc_", "abc_x", "abc_1x", "abc_-1", "abc_ 1",
                             "abc_+1", "abc_99999999999999999999999"})
         EXPECT_FALSE(parse_event_id(bad)) << bad;
+}
+
+}  // namespace
+
+namespace {
+
+StreamSettings modern_settings() {
+    StreamSettings s;
+    s.priming = false;
+    s.modern = true;
+    return s;
+}
+
+json::value error_response(int code) {
+    return json::value{
+        {"jsonrpc", "2.0"}, {"id", 1}, {"error", json::object{{"code", code}, {"message", "m"}}}};
+}
+
+TEST(ModernStream, JsonErrorsCarryTheirHttpStatus) {
+    for (auto [code, status] :
+         {std::pair{-32601, 404u}, std::pair{-32020, 400u}, std::pair{-32021, 400u},
+          std::pair{-32022, 400u}, std::pair{-32602, 200u}}) {
+        Stream stream("", modern_settings(), false);
+        stream.complete(error_response(code));
+        auto pending = stream.take(0);
+        EXPECT_EQ(pending.json_status, status) << code;
+    }
+    Stream legacy("", settings(false), false);
+    legacy.complete(error_response(-32601));
+    EXPECT_EQ(legacy.take(0).json_status, 200u);
+}
+
+TEST(ModernStream, LosingTheReaderCancelsTheCall) {
+    auto call = std::make_shared<warden::detail::CallState>();
+    Stream stream("", modern_settings(), false);
+    stream.bind_call(call);
+    stream.abandon();
+    EXPECT_TRUE(call->cancelled.load());
+
+    auto answered = std::make_shared<warden::detail::CallState>();
+    Stream done("", modern_settings(), false);
+    done.bind_call(answered);
+    done.complete(response());
+    done.abandon();  // the answer went out: nothing to cancel
+    EXPECT_FALSE(answered->cancelled.load());
+
+    auto legacy_call = std::make_shared<warden::detail::CallState>();
+    Stream legacy("s", settings(), false);
+    legacy.bind_call(legacy_call);
+    legacy.abandon();  // legacy streams are resumable: losing a reader is no cancellation
+    EXPECT_FALSE(legacy_call->cancelled.load());
 }
 
 }  // namespace

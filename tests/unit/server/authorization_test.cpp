@@ -1,6 +1,7 @@
 // Per-operation authorization: the operations a message invokes, the scopes each declares
 // (template scopes expanded from the URI), the decision with a scope policy, and hiding.
 #include "server/authorization.hpp"
+#include "server/call_state.hpp"
 #include "server/core.hpp"
 #include "server/methods.hpp"
 #include "server/uri_template.hpp"
@@ -179,32 +180,39 @@ TEST(Authorize, BatchDeniedWithTheUnionOfWhatItsOperationsNeed) {
                     .allowed);
 }
 
+// A legacy-era request's state, as a 2025-11-25 session would make it, for `principal`.
+std::unique_ptr<detail::CallState> call_by(const Principal* principal) {
+    auto call = std::make_unique<detail::CallState>();
+    call->protocol_version = "2025-11-25";
+    if (principal) call->principal = std::make_shared<const Principal>(*principal);
+    return call;
+}
+
 TEST(Hiding, ListsLeaveOutWhatTheCallerCannotUse) {
     auto core = make_core();
     EXPECT_FALSE(core->lists_vary_by_caller());
     core->set_scope_policy(exact_policy(), true);
     EXPECT_TRUE(core->lists_vary_by_caller());
-    auto session = core->create_session({});
-    session->assume_initialized("2025-11-25");
     auto p = with({"base", "res:read"});
+    auto caller = call_by(&p);
+    auto anonymous = call_by(nullptr);
     const auto names = [](const MethodResult& r, const char* key, const char* field) {
         std::vector<std::string> out;
         for (const auto& item : std::get<json::value>(r).as_object().at(key).as_array())
             out.emplace_back(item.as_object().at(field).as_string());
         return out;
     };
-    EXPECT_EQ(names(methods::list_tools(*core, *session, nullptr, &p), "tools", "name"),
+    EXPECT_EQ(names(methods::list_tools(*core, *caller, nullptr), "tools", "name"),
               (Scopes{"open"}));
     EXPECT_TRUE(
-        names(methods::list_resources(*core, *session, nullptr, &p), "resources", "uri").empty());
+        names(methods::list_resources(*core, *caller, nullptr), "resources", "uri").empty());
     // The template's fixed scope is held; its per-URI scopes cannot be judged in a list.
-    EXPECT_EQ(names(methods::list_resource_templates(*core, *session, nullptr, &p),
-                    "resourceTemplates", "uriTemplate"),
+    EXPECT_EQ(names(methods::list_resource_templates(*core, *caller, nullptr), "resourceTemplates",
+                    "uriTemplate"),
               (Scopes{"test://t/{id}/data"}));
-    EXPECT_TRUE(
-        names(methods::list_prompts(*core, *session, nullptr, &p), "prompts", "name").empty());
+    EXPECT_TRUE(names(methods::list_prompts(*core, *caller, nullptr), "prompts", "name").empty());
     // Without a principal (stdio) everything is listed.
-    EXPECT_EQ(names(methods::list_prompts(*core, *session, nullptr, nullptr), "prompts", "name"),
+    EXPECT_EQ(names(methods::list_prompts(*core, *anonymous, nullptr), "prompts", "name"),
               (Scopes{"p"}));
     core->shutdown();
 }
@@ -212,10 +220,8 @@ TEST(Hiding, ListsLeaveOutWhatTheCallerCannotUse) {
 TEST(Hiding, OffByDefault) {
     auto core = make_core();
     core->set_scope_policy(exact_policy(), false);
-    auto session = core->create_session({});
-    session->assume_initialized("2025-11-25");
     auto p = with({});
-    auto r = methods::list_tools(*core, *session, nullptr, &p);
+    auto r = methods::list_tools(*core, *call_by(&p), nullptr);
     EXPECT_EQ(std::get<json::value>(r).as_object().at("tools").as_array().size(), 2u);
     core->shutdown();
 }

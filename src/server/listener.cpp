@@ -1,0 +1,94 @@
+#include "server/listener.hpp"
+
+#include "protocol/jsonrpc.hpp"
+#include "server/core.hpp"
+#include "server/dispatch.hpp"
+
+namespace warden::server {
+
+namespace pr = warden::protocol;
+
+bool parse_listen_filter(const json::object* params, ListenFilter& out) {
+    const auto* n = params ? params->if_contains("notifications") : nullptr;
+    if (!n) return true;
+    if (!n->is_object()) return false;
+    const auto& f = n->get_object();
+    auto flag = [&](std::string_view key, bool& into) {
+        const auto* v = f.if_contains(key);
+        if (!v) return true;
+        if (!v->is_bool()) return false;
+        into = v->get_bool();
+        return true;
+    };
+    if (!flag("toolsListChanged", out.tools) || !flag("promptsListChanged", out.prompts) ||
+        !flag("resourcesListChanged", out.resources))
+        return false;
+    if (const auto* uris = f.if_contains("resourceSubscriptions")) {
+        if (!uris->is_array()) return false;
+        for (const auto& u : uris->get_array()) {
+            if (!u.is_string()) return false;
+            out.resource_uris.emplace(u.get_string());
+        }
+    }
+    return true;
+}
+
+json::object listen_filter_to_json(const ListenFilter& filter) {
+    json::object out;
+    if (filter.tools) out["toolsListChanged"] = true;
+    if (filter.prompts) out["promptsListChanged"] = true;
+    if (filter.resources) out["resourcesListChanged"] = true;
+    if (!filter.resource_uris.empty()) {
+        json::array uris;
+        for (const auto& u : filter.resource_uris) uris.emplace_back(u);
+        out["resourceSubscriptions"] = std::move(uris);
+    }
+    return out;
+}
+
+bool Listener::wants(RegistryKind kind) const {
+    switch (kind) {
+        case RegistryKind::tools:
+            return filter_.tools;
+        case RegistryKind::resources:
+            return filter_.resources;
+        case RegistryKind::prompts:
+            return filter_.prompts;
+    }
+    return false;
+}
+
+bool Listener::wants_updates_of(std::string_view uri) const {
+    return filter_.resource_uris.find(uri) != filter_.resource_uris.end();
+}
+
+void Listener::send(std::string_view method, json::object params) const {
+    params["_meta"] = json::object{{meta_key::subscription_id, call_->request_id}};
+    call_->exchange->send(pr::make_notification(method, std::move(params)));
+}
+
+void Listener::close(const ServerCore& core) const {
+    finish(core, call_,
+           json::object{{"_meta", json::object{{meta_key::subscription_id, call_->request_id}}}});
+}
+
+void start_listening(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                     const json::object* params) {
+    ListenFilter filter;
+    if (!parse_listen_filter(params, filter)) {
+        finish(core, call,
+               RpcError{pr::error_code::invalid_params,
+                        "Invalid params: notifications must be an object of booleans and a "
+                        "resourceSubscriptions array of strings"});
+        return;
+    }
+    if (call->tracker) call->tracker->track(call);
+    auto listener = std::make_shared<Listener>(call, filter);
+    // The acknowledgment comes first (MUST); registering after it keeps any change
+    // notification from overtaking it.
+    listener->send("notifications/subscriptions/acknowledged",
+                   json::object{{"notifications", listen_filter_to_json(filter)}});
+    core.add_listener(std::move(listener));
+}
+
+}  // namespace warden::server
