@@ -130,6 +130,17 @@ void ServerCore::on_registry_change(RegistryKind kind) {
         if (l->wants(kind)) l->send(method, {});
 }
 
+void ServerCore::close_listeners() {
+    // MCP 2026-07-28 "Graceful Closure": a listen stream the server ends gets a result.
+    std::vector<std::shared_ptr<Listener>> listeners;
+    {
+        std::lock_guard lock(listeners_mutex_);
+        listeners.swap(listeners_);
+    }
+    for (auto& l : listeners)
+        if (!l->ended()) l->close(*this);
+}
+
 void ServerCore::shutdown() {
     std::call_once(shutdown_once_, [this] {
         std::vector<std::shared_ptr<Session>> live;
@@ -140,14 +151,7 @@ void ServerCore::shutdown() {
         }
         // Cancelling wakes handlers blocked on client answers so the pool can drain.
         for (auto& s : live) s->close();
-        // MCP 2026-07-28 "Graceful Closure": a listen stream the server ends gets a result.
-        std::vector<std::shared_ptr<Listener>> listeners;
-        {
-            std::lock_guard lock(listeners_mutex_);
-            listeners.swap(listeners_);
-        }
-        for (auto& l : listeners)
-            if (!l->ended()) l->close(*this);
+        close_listeners();
         pool_->join();
     });
 }

@@ -56,6 +56,10 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     /// Registers an open `subscriptions/listen` stream (2026-07-28) for broadcasts. It is
     /// dropped once its client has gone, and closed gracefully at shutdown.
     void add_listener(std::shared_ptr<Listener> listener);
+    /// Ends every open `subscriptions/listen` stream with a result (2026-07-28 "Graceful
+    /// Closure"). Transports call it when they start shutting down, so that streams that
+    /// never end by themselves do not hold the shutdown up to its grace period.
+    void close_listeners();
 
     /// Sends notifications/resources/updated to every session and listen stream
     /// subscribed to `uri`.

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
-import { binary, startHttpServer, waitFor, POST_ACCEPT } from './helpers.mjs';
+import { binary, sseEvents, startHttpServer, waitFor, POST_ACCEPT } from './helpers.mjs';
 
 const MODERN = '2026-07-28';
 
@@ -184,6 +184,50 @@ describe('SDK v2 client in auto mode', { timeout: 120000 }, () => {
       assert.ok(tools.length > 0);
     } finally {
       await client.close().catch(() => {});
+      await server.kill();
+    }
+  });
+});
+
+describe('2026-07-28 listen streams on shutdown', () => {
+  it('a server shutting down ends each listen stream with its result (graceful closure)', async () => {
+    const server = await startHttpServer('warden-everything');
+    try {
+      const listen = {
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'subscriptions/listen',
+        params: {
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': MODERN,
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+          notifications: { toolsListChanged: true },
+        },
+      };
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: POST_ACCEPT,
+          'MCP-Protocol-Version': MODERN,
+          'Mcp-Method': 'subscriptions/listen',
+        },
+        body: JSON.stringify(listen),
+      });
+      assert.equal(res.status, 200);
+      const messages = [];
+      for await (const event of sseEvents(res)) {
+        const message = JSON.parse(event.data);
+        messages.push(message);
+        // Acknowledged: now stop the server; the stream must end with the result, not be
+        // cut when the shutdown's grace period runs out.
+        if (message.method === 'notifications/subscriptions/acknowledged') server.child.kill('SIGTERM');
+      }
+      const last = messages.at(-1);
+      assert.equal(last?.id, 7, JSON.stringify(messages));
+      assert.ok(last.result, JSON.stringify(last));
+    } finally {
       await server.kill();
     }
   });

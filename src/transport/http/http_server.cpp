@@ -413,6 +413,9 @@ void HttpServer::Impl::begin_shutdown() {
     // Wait for handlers off the I/O threads, then end streams and stop.
     std::thread([self = shared_from_this()] {
         const auto deadline = std::chrono::steady_clock::now() + self->options.shutdown_grace;
+        // Listen streams never finish by themselves: end them first (with their result),
+        // then wait for the requests that do.
+        self->core->close_listeners();
         self->core->wait_idle(self->options.shutdown_grace);
         while (self->requests_in_flight > 0 && std::chrono::steady_clock::now() < deadline)
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
