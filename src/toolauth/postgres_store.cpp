@@ -3,7 +3,7 @@
 // a record is as safe in a shared database as in a local file.
 
 #include "toolauth/crypto.hpp"
-#include "toolauth/sqlite_store.hpp"  // record_aad: one definition of what binds a field
+#include "toolauth/sqlite_store.hpp"  // seal_tokens/open_field: one sealing for both stores
 
 #include <warden/toolauth/scopes.hpp>
 #include <warden/toolauth/token_store.hpp>
@@ -19,8 +19,6 @@
 namespace warden::toolauth {
 
 namespace {
-
-using sqlite_store::record_aad;
 
 struct ConnClose {
     void operator()(PGconn* c) const noexcept { PQfinish(c); }
@@ -124,14 +122,7 @@ class PostgresTokenStore final : public TokenStore {
 
     result<void> put(const TokenRecord& r) override {
         if (!key_) return Error::bad_key;
-        const std::string_view key(reinterpret_cast<const char*>(key_->bytes.data()), 32);
-        const std::string access =
-            crypto::seal(key, r.access_token, record_aad(r.user_id, r.provider, "access_token"));
-        const std::string refresh =
-            r.refresh_token.empty()
-                ? std::string()
-                : crypto::seal(key, r.refresh_token,
-                               record_aad(r.user_id, r.provider, "refresh_token"));
+        const auto [access, refresh] = sqlite_store::seal_tokens(*key_, r);
         std::lock_guard lock(mutex_);
         std::vector<std::optional<std::string>> params = {
             r.user_id,
@@ -254,8 +245,7 @@ class PostgresTokenStore final : public TokenStore {
         if (!raw) return Error::store_unavailable;
         std::string sealed(reinterpret_cast<const char*>(raw), n);
         PQfreemem(raw);
-        const std::string_view key(reinterpret_cast<const char*>(key_->bytes.data()), 32);
-        return crypto::open(key, sealed, record_aad(user, provider, field));
+        return sqlite_store::open_field(*key_, sealed, user, provider, field);
     }
 
     const std::string conninfo_;

@@ -22,12 +22,33 @@ std::string record_aad(std::string_view user_id, std::string_view provider,
     return aad;
 }
 
+namespace {
+std::string_view key_bytes(const StoreKey& key) {
+    return {reinterpret_cast<const char*>(key.bytes.data()), key.bytes.size()};
+}
+}  // namespace
+
+SealedTokens seal_tokens(const StoreKey& key, const TokenRecord& r) {
+    SealedTokens out;
+    out.access = crypto::seal(key_bytes(key), r.access_token,
+                              record_aad(r.user_id, r.provider, "access_token"));
+    if (!r.refresh_token.empty())
+        out.refresh = crypto::seal(key_bytes(key), r.refresh_token,
+                                   record_aad(r.user_id, r.provider, "refresh_token"));
+    return out;
+}
+
+result<std::string> open_field(const StoreKey& key, std::string_view sealed,
+                               std::string_view user_id, std::string_view provider,
+                               std::string_view field) {
+    return crypto::open(key_bytes(key), sealed, record_aad(user_id, provider, field));
+}
+
 }  // namespace sqlite_store
 
 namespace {
 
 using sqlite_store::kSchemaVersion;
-using sqlite_store::record_aad;
 using store::sqlite::Database;
 using store::sqlite::Statement;
 
@@ -75,15 +96,7 @@ class SqliteTokenStore final : public TokenStore {
 
     result<void> put(const TokenRecord& r) override {
         if (!key_) return Error::bad_key;
-        const std::string_view key(reinterpret_cast<const char*>(key_->bytes.data()), 32);
-        // A fresh nonce per field and write; the AAD binds each ciphertext to its row.
-        const std::string access =
-            crypto::seal(key, r.access_token, record_aad(r.user_id, r.provider, "access_token"));
-        const std::string refresh =
-            r.refresh_token.empty()
-                ? std::string()
-                : crypto::seal(key, r.refresh_token,
-                               record_aad(r.user_id, r.provider, "refresh_token"));
+        const auto [access, refresh] = sqlite_store::seal_tokens(*key_, r);
         std::lock_guard lock(mutex_);
         auto st = db_.prepare(
             "INSERT OR REPLACE INTO tokens (user_id, provider, scopes, access_token, "
@@ -142,9 +155,7 @@ class SqliteTokenStore final : public TokenStore {
   private:
     result<std::string> unseal(const Statement& st, int col, const std::string& user,
                                const std::string& provider, std::string_view field) {
-        const std::string sealed = st.blob(col);
-        const std::string_view key(reinterpret_cast<const char*>(key_->bytes.data()), 32);
-        return crypto::open(key, sealed, record_aad(user, provider, field));
+        return sqlite_store::open_field(*key_, st.blob(col), user, provider, field);
     }
 
     std::mutex mutex_;

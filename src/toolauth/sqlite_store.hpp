@@ -17,4 +17,18 @@ inline constexpr int kSchemaVersion = 2;
 /// and field name, NUL-separated.
 std::string record_aad(std::string_view user_id, std::string_view provider, std::string_view field);
 
+/// A record's tokens sealed for storage (AES-256-GCM, a fresh nonce per field and write,
+/// `record_aad` binding each to its row); `refresh` is empty when the record has none.
+/// Shared by the SQLite and PostgreSQL stores.
+struct SealedTokens {
+    std::string access;
+    std::string refresh;
+};
+SealedTokens seal_tokens(const StoreKey& key, const TokenRecord& record);
+
+/// Opens one sealed field of (user, provider). Errors: store_decrypt_failed.
+result<std::string> open_field(const StoreKey& key, std::string_view sealed,
+                               std::string_view user_id, std::string_view provider,
+                               std::string_view field);
+
 }  // namespace warden::toolauth::sqlite_store
