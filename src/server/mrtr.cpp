@@ -74,14 +74,15 @@ RoundOutcome run_round(const std::shared_ptr<detail::CallState>& call, json::obj
     out.memory.framework = round->framework_data();
     // MissingRequiredClientCapabilityError (-32021): the handler needed input of a kind
     // the client cannot give (MCP 2026-07-28 mrtr: no input request the client has not
-    // declared) and could not do without it.
-    if (auto missing = round->missing_capabilities(); !missing.empty() && failed(out.result)) {
+    // declared) and could not do without it. While questions are outstanding the handler's
+    // result means nothing yet: they are asked first, and the verdict waits for the round
+    // that completes.
+    if (auto missing = round->missing_capabilities();
+        !out.input_required && !missing.empty() && failed(out.result)) {
         std::string message = "Missing required client capability:";
         for (const auto& kv : missing) message += " " + std::string(kv.key());
         out.result = RpcError{pr::error_code::missing_client_capability, std::move(message),
                               json::object{{"requiredCapabilities", std::move(missing)}}};
-        out.input_required = false;
-        out.input_requests.clear();
     }
     return out;
 }

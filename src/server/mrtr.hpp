@@ -53,11 +53,11 @@ struct RoundOutcome {
 
 /// Runs `run` (the method, in `call`'s context) once with `answers` (by input-request
 /// key) and `memory`: input calls find their answers or record their requests; nothing
-/// waits on the client. When an input call found a client capability missing and the
-/// handler then failed (a JSON-RPC error, or a tool result with isError) the result is
-/// -32021 with `data.requiredCapabilities` naming what is missing (a handler that carried
-/// on without it keeps its result). Sets `call->input` for the run. Runs on the calling
-/// thread.
+/// waits on the client. When the run asked nothing new, an input call found a client
+/// capability missing and the handler then failed (a JSON-RPC error, or a tool result with
+/// isError), the result is -32021 with `data.requiredCapabilities` naming what is missing
+/// (a handler that carried on without it keeps its result). Sets `call->input` for the
+/// run. Runs on the calling thread.
 RoundOutcome run_round(const std::shared_ptr<detail::CallState>& call, json::object answers,
                        RoundMemory memory, const std::function<MethodResult()>& run);
 

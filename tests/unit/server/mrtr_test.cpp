@@ -337,11 +337,20 @@ TEST_F(Mrtr, OnlyDeclaredCapabilitiesAreAskedAndAGivingUpHandlerGetsMissingCapab
     EXPECT_EQ(r.at("error").at("code"), pr::error_code::missing_client_capability);
     EXPECT_TRUE(r.at("error").at("data").at("requiredCapabilities").at("sampling").is_object());
 
-    // A handler that gives up after asking several things hears what the client lacks
-    // (not a round of the questions it could answer).
+    // Only what the client declared is asked; once that is answered, a handler that cannot
+    // do without the rest hears what the client lacks.
     auto partial = call("tools/call", {{"name", "all_at_once"}, {"arguments", json::object{}}},
                         nullptr, R"({"sampling":{}})");
-    const auto& required = partial.at("error").at("data").at("requiredCapabilities").as_object();
+    const auto& requests = partial.at("result").at("inputRequests").as_object();
+    ASSERT_EQ(requests.size(), 1u);
+    EXPECT_TRUE(requests.contains("sampling-1"));
+    auto rest = call("tools/call",
+                     {{"name", "all_at_once"},
+                      {"arguments", json::object{}},
+                      {"inputResponses", {{"sampling-1", {{"role", "assistant"}}}}},
+                      {"requestState", partial.at("result").at("requestState")}},
+                     nullptr, R"({"sampling":{}})");
+    const auto& required = rest.at("error").at("data").at("requiredCapabilities").as_object();
     EXPECT_TRUE(required.contains("elicitation"));
     EXPECT_TRUE(required.contains("roots"));
     EXPECT_FALSE(required.contains("sampling"));
