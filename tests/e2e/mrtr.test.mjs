@@ -5,10 +5,12 @@
 // tampered one is refused, a used one cannot be replayed, and the server keeps serving.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 
-import { POST_ACCEPT, readMessages, recordSecret } from './helpers.mjs';
+import { POST_ACCEPT, binary, readMessages, recordSecret, startHttpServer } from './helpers.mjs';
 import { startAS, startServer, userToken } from './auth-helpers.mjs';
 
 const MODERN = '2026-07-28';
@@ -21,7 +23,7 @@ async function rpc(url, token, method, params, id) {
     headers: {
       'content-type': 'application/json',
       accept: POST_ACCEPT,
-      authorization: `Bearer ${token}`,
+      ...(token && { authorization: `Bearer ${token}` }),
       'mcp-protocol-version': MODERN,
       'mcp-method': method,
       ...(params.name && { 'mcp-name': params.name }),
@@ -143,5 +145,58 @@ describe('multi round-trip requests with server-level auth (2026-07-28)', { time
     const simple = await rpc(server.url, tokens.bob, 'tools/call', { name: 'test_simple_text', arguments: {} }, `r${nextId++}`);
     assert.equal(simple.result.content[0].text, 'This is a simple text response for testing.');
     assert.equal(server.child.exitCode, null);
+  });
+});
+
+describe('a retry on another replica (shared WARDEN_STATE_KEY, no server-level auth)', { timeout: 60000 }, () => {
+  const key = crypto.randomBytes(32).toString('hex');
+  let a;
+  let b;
+  let c;
+  before(async () => {
+    recordSecret(key);
+    a = await startHttpServer('warden-everything', { env: { WARDEN_STATE_KEY: key } });
+    b = await startHttpServer('warden-everything', { env: { WARDEN_STATE_KEY: key } });
+    c = await startHttpServer('warden-everything', { env: { WARDEN_STATE_KEY: '' } });
+  });
+  after(async () => {
+    await a?.kill();
+    await b?.kill();
+    await c?.kill();
+  });
+
+  it('resumes on replica B what replica A started; a replica with its own key refuses it', async () => {
+    const params = { name: 'test_input_required_result_multi_round', arguments: {} };
+    const first = await rpc(a.url, undefined, 'tools/call', params, 'a1');
+    const second = await rpc(b.url, undefined, 'tools/call', {
+      ...params,
+      inputResponses: { step1: { action: 'accept', content: { name: 'Ann' } } },
+      requestState: first.result.requestState,
+    }, 'b1');
+    assert.ok(second.result.inputRequests.step2, JSON.stringify(second));
+    const foreign = await rpc(c.url, undefined, 'tools/call', {
+      ...params,
+      inputResponses: { step2: { action: 'accept', content: { color: 'red' } } },
+      requestState: second.result.requestState,
+    }, 'c1');
+    assert.equal(foreign.error?.data?.reason, 'unknown_key');
+    const done = await rpc(a.url, undefined, 'tools/call', {
+      ...params,
+      inputResponses: { step2: { action: 'accept', content: { color: 'red' } } },
+      requestState: second.result.requestState,
+    }, 'a2');
+    assert.equal(done.result.content[0].text, 'Ann likes red');
+  });
+
+  it('a malformed key stops the server at start, naming the variable but not the value', () => {
+    const bad = 'zz-not-a-key-0123456789';
+    const r = spawnSync(binary('warden-everything'), ['--transport', 'http', '--port', '0'], {
+      env: { ...process.env, WARDEN_STATE_KEY: bad },
+      encoding: 'utf8',
+      timeout: 10000,
+    });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /WARDEN_STATE_KEY/);
+    assert.ok(!r.stderr.includes(bad));
   });
 });
