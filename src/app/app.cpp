@@ -2,8 +2,10 @@
 
 // App: registration, and choosing the transport to serve over.
 #include "app/serve.hpp"
+#include "app/state_keys.hpp"
 #include "server/core.hpp"
 
+#include <warden/toolauth/environment.hpp>
 #include <warden/toolauth/secrets.hpp>
 #include <warden/toolauth/tool_auth.hpp>
 
@@ -75,6 +77,7 @@ int App::serve(const RunOptions& options) {
         spdlog::critical("not starting: tool-level auth: {}", checked.error().message());
         return 1;
     }
+    if (!app::configure_state_keys(*core_, toolauth::process_environment())) return 1;
     core_->set_tool_guard(
         [auth = tool_auth_](const Tool& tool, Context& ctx) { return auth->prepare(tool, ctx); });
     if (options.transport == RunOptions::Transport::stdio)

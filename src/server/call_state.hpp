@@ -18,6 +18,7 @@ namespace warden::server {
 class Session;
 class CallTracker;
 class WaitingCalls;
+class InputRound;
 }  // namespace warden::server
 
 namespace warden::detail {
@@ -61,6 +62,10 @@ struct CallState {
     /// (none: no notifications/message at all).
     std::shared_ptr<const boost::json::object> client_info;
     std::optional<LogLevel> log_level;
+    /// Modern requests that may end with an `InputRequiredResult` (tools/call,
+    /// prompts/get, resources/read): the answers known so far and the questions this run
+    /// asks. Null elsewhere (input calls then answer not_deliverable).
+    std::shared_ptr<server::InputRound> input;
 };
 
 }  // namespace warden::detail

@@ -4,6 +4,7 @@
 #include "server/core.hpp"
 #include "server/listener.hpp"
 #include "server/methods.hpp"
+#include "server/mrtr.hpp"
 #include "server/wire.hpp"
 
 #include <spdlog/spdlog.h>
@@ -61,6 +62,15 @@ std::optional<RpcError> missing_capabilities(const Tool& tool, const json::objec
                     json::object{{"requiredCapabilities", std::move(missing)}}};
 }
 
+// 2026-07-28 requests of the methods that may need the client's input run as a round of a
+// multi round-trip request (server/mrtr.hpp); everything else runs as it is.
+template <class F>
+MethodResult with_input(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                        std::string_view method, const json::object* params, F&& run) {
+    if (!call->modern || !supports_input_required(method)) return run();
+    return run_with_input(core, call, method, params, std::forward<F>(run));
+}
+
 }  // namespace
 
 bool is_modern_method(std::string_view method) noexcept {
@@ -103,7 +113,7 @@ void finish(const ServerCore& core, const std::shared_ptr<detail::CallState>& ca
         if (call->modern && value.is_object()) {
             // 2026-07-28: every result says what it is, and the server identifies itself.
             auto& obj = value.get_object();
-            obj["resultType"] = "complete";
+            if (!obj.contains("resultType")) obj["resultType"] = "complete";
             auto& meta = obj["_meta"];
             if (!meta.is_object()) meta = json::object{};
             meta.get_object()[meta_key::server_info] = server_identity(core.info());
@@ -132,8 +142,11 @@ void dispatch(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
             // hand-offs of the pool (most of a small call's cost). Not tracked: it is over
             // before a cancellation could be read.
             call->runs_inline = true;
-            finish(core, call,
-                   guarded([&] { return methods::call_tool(core, call, params, tool); }));
+            finish(core, call, guarded([&] {
+                       return with_input(core, call, method, params, [&] {
+                           return methods::call_tool(core, call, params, tool);
+                       });
+                   }));
             return;
         }
         auto core_ref = core.shared_from_this();
@@ -150,8 +163,11 @@ void dispatch(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
         if (call->tracker) call->tracker->track(call);
         // The message may not outlive this call (stdio, batches): the job keeps a copy.
         core.post([core_ref = core.shared_from_this(), call, pooled = std::move(pooled),
-                   params = params ? *params : kEmpty] {
-            finish(*core_ref, call, guarded([&] { return pooled(&params); }));
+                   params = params ? *params : kEmpty, method = std::string(method)] {
+            finish(*core_ref, call, guarded([&] {
+                return with_input(*core_ref, call, method, &params,
+                                  [&] { return pooled(&params); });
+            }));
         });
         return;
     }
