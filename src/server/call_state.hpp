@@ -1,9 +1,11 @@
 #pragma once
 // The state behind a `Context`: one request being handled.
 
+#include "observability/trace_context.hpp"
 #include "server/exchange.hpp"
 
 #include <warden/context.hpp>
+#include <warden/definitions.hpp>
 #include <warden/principal.hpp>
 
 #include <atomic>
@@ -61,6 +63,14 @@ struct CallState {
     /// (none: no notifications/message at all).
     std::shared_ptr<const boost::json::object> client_info;
     std::optional<LogLevel> log_level;
+    /// Observability (server/observe.hpp): the method's metric label, when the request
+    /// arrived, its W3C trace, the registered tool it calls (tools/call), else the name
+    /// the client sent for an unknown one (audit only).
+    std::string_view method_label;
+    std::chrono::steady_clock::time_point started{};
+    observability::TraceContext trace;
+    std::shared_ptr<const warden::Tool> tool;
+    std::string called_name;
 };
 
 }  // namespace warden::detail
