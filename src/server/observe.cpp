@@ -85,10 +85,11 @@ void observe_finish(const detail::CallState& call, const MethodResult& result, b
                                : std::string_view(call.called_name).substr(0, kMaxUnknownName));
     r.operation = "tools/call " + name;
     r.decision = std::string(outcome);
-    if (const auto* error = std::get_if<RpcError>(&result))
-        r.reason = std::to_string(error->code);
-    else if (!call.tool)
+    // Why it failed: a tool the server does not have, else the JSON-RPC error code.
+    if (!call.tool)
         r.reason = "unknown_tool";
+    else if (const auto* error = std::get_if<RpcError>(&result))
+        r.reason = std::to_string(error->code);
     if (call.tool) r.required_scopes = call.tool->required_scopes;
     r.duration = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
     audit->write(r);
