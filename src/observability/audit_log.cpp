@@ -90,6 +90,7 @@ std::string AuditLog::format(const AuditRecord& r, std::chrono::system_clock::ti
     }
     if (r.duration.count() >= 0)
         line["duration_ms"] = static_cast<double>(r.duration.count()) / 1000.0;
+    if (r.suppressed > 0) line["suppressed"] = r.suppressed;
     return boost::json::serialize(line);
 }
 

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,6 +26,8 @@ struct AuditRecord {
     std::string reason{};     ///< a fixed reason code (missing_token, expired, scope, ...)
     std::vector<std::string> required_scopes{};
     std::chrono::microseconds duration{-1};  ///< negative: not measured
+    /// Lines like this one left out just before it (a capped flood of refusals).
+    std::uint64_t suppressed = 0;
 };
 
 /// Appends records to a file or standard output. Thread-safe.

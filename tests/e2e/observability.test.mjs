@@ -240,6 +240,33 @@ describe('observability: metrics, audit log and trace context', () => {
     assert.notEqual(bad.body.result.structuredContent.trace_id, '0'.repeat(32));
   });
 
+  it('caps the audit lines of refusals without a verified caller, and accounts for every one', async () => {
+    const unauthenticated = (lines) =>
+      lines.filter((l) => l.event === 'auth' && l.decision === 'deny' && l.subject === undefined);
+    const start = unauthenticated(auditLines(auditFile)).length;
+    const metricsBefore = valueOf(parseExposition(await scrape()), 'warden_auth_decisions_total', {
+      result: 'deny',
+      reason: 'missing_token',
+    });
+    const flood = 250;
+    for (let i = 0; i < flood; i += 50)
+      await Promise.all(
+        Array.from({ length: 50 }, async () => assert.equal((await callTool(server.url, null, 'echo', { text: 'x' })).status, 401)),
+      );
+    // A refusal in a later second carries the count of the lines left out before it.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    assert.equal((await callTool(server.url, null, 'echo', { text: 'x' })).status, 401);
+    await waitFor(() => unauthenticated(auditLines(auditFile)).length > start, 5000, 'audit lines');
+    const lines = unauthenticated(auditLines(auditFile)).slice(start);
+    const suppressed = lines.reduce((n, l) => n + (l.suppressed ?? 0), 0);
+    assert.equal(lines.length + suppressed, flood + 1, 'every refusal is written or counted');
+    const metricsAfter = valueOf(parseExposition(await scrape()), 'warden_auth_decisions_total', {
+      result: 'deny',
+      reason: 'missing_token',
+    });
+    assert.equal(metricsAfter - metricsBefore, flood + 1, 'metrics count them all');
+  });
+
   it('reopens the audit log after SIGHUP (logrotate moved it)', async () => {
     const rotated = `${auditFile}.1`;
     fs.renameSync(auditFile, rotated);

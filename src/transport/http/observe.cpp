@@ -5,6 +5,9 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <atomic>
+#include <cstdint>
+
 namespace warden::transport::http {
 
 namespace obs = warden::observability;
@@ -60,6 +63,37 @@ std::string operation_of(const boost::json::value& message) {
     return out;
 }
 
+// A refusal of a request without a verified caller costs its sender nothing, so its audit
+// line must not cost the server a disk: at most kRefusalLinesPerSecond such lines a second,
+// the rest counted (metrics count them all) and reported in the next line's `suppressed`.
+constexpr std::uint32_t kRefusalLinesPerSecond = 100;
+
+class RefusalBudget {
+  public:
+    // True when the line may be written; `carried` is then how many were left out before it.
+    bool take(std::uint64_t& carried) noexcept {
+        const auto second = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::steady_clock::now().time_since_epoch())
+                                .count();
+        auto window = window_.load(std::memory_order_relaxed);
+        if (second != window && window_.compare_exchange_strong(window, second))
+            used_.store(0, std::memory_order_relaxed);
+        if (used_.fetch_add(1, std::memory_order_relaxed) >= kRefusalLinesPerSecond) {
+            suppressed_.fetch_add(1, std::memory_order_relaxed);
+            return false;
+        }
+        carried = suppressed_.exchange(0, std::memory_order_relaxed);
+        return true;
+    }
+
+  private:
+    std::atomic<std::int64_t> window_{0};
+    std::atomic<std::uint32_t> used_{0};
+    std::atomic<std::uint64_t> suppressed_{0};
+};
+
+RefusalBudget refusal_budget;
+
 void fill_principal(obs::AuditRecord& r, const Principal& p) {
     r.issuer = p.issuer;
     r.subject = p.user_id;
@@ -75,6 +109,7 @@ void observe_auth(Request& request, const AuthDecision& decision,
     auto* audit = obs::audit_log();
     if (!audit) return;
     obs::AuditRecord r;
+    if (!decision.principal && !refusal_budget.take(r.suppressed)) return;
     r.event = "auth";
     r.trace_id = adopt_trace_id(request);
     if (decision.principal) fill_principal(r, *decision.principal);

@@ -111,6 +111,15 @@ TEST(AuditLog, ASighupReopensBeforeTheNextLine) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(AuditLog, SaysHowManyLinesWereLeftOutBeforeThisOne) {
+    AuditRecord r;
+    r.event = "auth";
+    EXPECT_EQ(AuditLog::format(r, {}).find("suppressed"), std::string::npos);
+    r.suppressed = 42;
+    auto line = boost::json::parse(AuditLog::format(r, {})).as_object();
+    EXPECT_EQ(line.at("suppressed").to_number<std::uint64_t>(), 42u);
+}
+
 TEST(AuditLog, RefusesAPathItCannotOpen) {
     EXPECT_THROW(AuditLog("/nonexistent-dir/audit.log"), std::system_error);
 }
