@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { MACHINE, clientCredentialsToken, startAS, startServer } from './auth-helpers.mjs';
+import { MACHINE, clientCredentialsToken, rawInitialize, startAS, startServer } from './auth-helpers.mjs';
 import { binary, recordSecret, waitFor } from './helpers.mjs';
 
 const MODERN = '2026-07-28';
@@ -265,6 +265,28 @@ describe('observability: metrics, audit log and trace context', () => {
       reason: 'missing_token',
     });
     assert.equal(metricsAfter - metricsBefore, flood + 1, 'metrics count them all');
+  });
+
+  it('follows open sessions in the warden_sessions gauge', async () => {
+    const sessions = async () => valueOf(parseExposition(await scrape()), 'warden_sessions', {});
+    const before = await sessions();
+    const res = await rawInitialize(server.url, { authorization: `Bearer ${token}` });
+    assert.equal(res.status, 200);
+    await res.text();
+    const id = res.headers.get('mcp-session-id');
+    assert.equal(await sessions(), before + 1);
+    const del = await fetch(server.url, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}`, 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' },
+    });
+    assert.equal(del.status, 200);
+    // The session goes once nothing holds it any more (its last stream is done).
+    let now = await sessions();
+    for (let i = 0; i < 100 && now !== before; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      now = await sessions();
+    }
+    assert.equal(now, before);
   });
 
   it('reopens the audit log after SIGHUP (logrotate moved it)', async () => {
