@@ -13,6 +13,7 @@ WARDEN_LOG_LEVEL=debug WARDEN_E2E_LOG_DIR="$work/logs" WARDEN_E2E_SECRETS_FILE="
     node_modules/.bin/node --test --test-concurrency=1 \
     tests/e2e/auth-*.test.mjs tests/e2e/toolauth-*.test.mjs tests/e2e/http-status.test.mjs \
     tests/e2e/http-sdk.test.mjs tests/e2e/http-hardening.test.mjs tests/e2e/dpop.test.mjs tests/e2e/mrtr.test.mjs \
+    tests/e2e/observability.test.mjs \
     >"$work/run.log" 2>&1 || {
     tail -40 "$work/run.log"
     echo "log-leak: the e2e tests themselves failed"

@@ -81,6 +81,13 @@ class Context {
     const json::object& client_info() const;
     /// True when this request is of MCP 2026-07-28 (its context came from its own `_meta`).
     bool modern() const noexcept;
+    /// The W3C trace id (32 hex digits) of this request: from `traceparent` in its `_meta`
+    /// (SEP-414), else in the HTTP headers, else a new one. Log and audit lines carry it.
+    const std::string& trace_id() const;
+    /// The `traceparent` that continues this request's trace, for calls the handler makes
+    /// (e.g. an outbound HTTP header); `tracestate` as received when it was valid.
+    std::string traceparent() const;
+    const std::string& tracestate() const;
 
     /// Sends `notifications/message` if the client's log level lets `level` through.
     void log(LogLevel level, std::string_view message, std::string_view logger = {});

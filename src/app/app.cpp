@@ -1,6 +1,7 @@
 #include <warden/app.hpp>
 
 // App: registration, and choosing the transport to serve over.
+#include "app/observe.hpp"
 #include "app/serve.hpp"
 #include "app/state_keys.hpp"
 #include "server/core.hpp"
@@ -80,9 +81,12 @@ int App::serve(const RunOptions& options) {
     if (!app::configure_state_keys(*core_, toolauth::process_environment())) return 1;
     core_->set_tool_guard(
         [auth = tool_auth_](const Tool& tool, Context& ctx) { return auth->prepare(tool, ctx); });
+    auto observability = app::Observability::start(core_, options);
+    if (!observability) return 2;
     if (options.transport == RunOptions::Transport::stdio)
         return app::serve_stdio(core_, tool_auth_);
-    return app::serve_http(core_, tool_auth_, auth_, options.http);
+    return app::serve_http(core_, tool_auth_, auth_, options.http,
+                           observability->main_port_routes());
 }
 
 }  // namespace warden

@@ -121,10 +121,11 @@ int serve_stdio(const std::shared_ptr<server::ServerCore>& core,
     return code;
 }
 
-int serve_http(const std::shared_ptr<server::ServerCore>& core,
-               const std::shared_ptr<toolauth::ToolAuth>& tool_auth,
-               const std::optional<auth::ResourceServerAuth>& explicit_auth,
-               const HttpOptions& http) {
+int serve_http(
+    const std::shared_ptr<server::ServerCore>& core,
+    const std::shared_ptr<toolauth::ToolAuth>& tool_auth,
+    const std::optional<auth::ResourceServerAuth>& explicit_auth, const HttpOptions& http,
+    const std::vector<std::pair<std::string, transport::http::RouteHandler>>& extra_routes) {
     const std::string callback_path = tool_auth->options().callback_path;
     bool auth_failed = false;
     auto auth_config = resolve_auth(explicit_auth, auth_failed);
@@ -155,6 +156,7 @@ int serve_http(const std::shared_ptr<server::ServerCore>& core,
     }
     transport::http::HttpServer server(core, http, gate);
     server.add_route(callback_path, callback_route(tool_auth));
+    for (const auto& [path, handler] : extra_routes) server.add_route(path, handler);
     if (auto ec = server.listen()) {
         spdlog::error("cannot listen on {}:{}: {}", http.host, http.port, ec.message());
         return 1;

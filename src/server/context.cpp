@@ -56,6 +56,18 @@ const Principal* Context::principal() const {
     return state_->principal.get();
 }
 
+const std::string& Context::trace_id() const {
+    return state_->trace.trace_id;
+}
+
+std::string Context::traceparent() const {
+    return state_->trace.traceparent();
+}
+
+const std::string& Context::tracestate() const {
+    return state_->trace.tracestate;
+}
+
 const std::string& Context::user_id() const {
     return state_->user_id;
 }

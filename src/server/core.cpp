@@ -5,6 +5,8 @@
 #include "server/listener.hpp"
 #include "server/session.hpp"
 
+#include "observability/hub.hpp"
+
 #include <warden/crypto.hpp>
 
 #include <boost/asio/post.hpp>
@@ -89,8 +91,10 @@ void ServerCore::post(std::function<void()> job) {
         std::lock_guard lock(jobs_mutex_);
         ++jobs_;
     }
+    observability::add(observability::Level::worker_queue_depth, 1);
     boost::asio::post(*pool_, [this, job = std::move(job)] {
         job();
+        observability::add(observability::Level::worker_queue_depth, -1);
         std::lock_guard lock(jobs_mutex_);
         if (--jobs_ == 0) jobs_idle_.notify_all();
     });

@@ -5,6 +5,7 @@
 #include "server/listener.hpp"
 #include "server/methods.hpp"
 #include "server/mrtr.hpp"
+#include "server/observe.hpp"
 #include "server/wire.hpp"
 
 #include <spdlog/spdlog.h>
@@ -82,7 +83,7 @@ bool is_modern_method(std::string_view method) noexcept {
 std::shared_ptr<detail::CallState> make_call(const ServerCore& core, const json::value& id,
                                              const std::shared_ptr<Exchange>& exchange,
                                              std::shared_ptr<const Principal> principal,
-                                             const json::object* params) {
+                                             const json::object* params, std::string_view method) {
     auto call = std::make_shared<detail::CallState>();
     call->exchange = exchange;
     call->request_id = id;
@@ -95,12 +96,14 @@ std::shared_ptr<detail::CallState> make_call(const ServerCore& core, const json:
         if (const auto* meta = params->if_contains("_meta"); meta && meta->is_object())
             if (const auto* token = meta->get_object().if_contains("progressToken"))
                 call->progress_token = *token;
+    observe_start(*call, method, params);
     return call;
 }
 
 void finish(const ServerCore& core, const std::shared_ptr<detail::CallState>& call,
             MethodResult result) {
     bool cancelled = call->cancelled.load();
+    observe_finish(*call, result, cancelled);
     if (call->tracker && !call->runs_inline) call->tracker->untrack(*call);
     // MCP cancellation: the receiver should not answer a cancelled request.
     if (cancelled) {
@@ -128,10 +131,15 @@ void finish(const ServerCore& core, const std::shared_ptr<detail::CallState>& ca
 void dispatch(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
               std::string_view method, const json::object* params) {
     static const json::object kEmpty;
+    observability::TraceScope trace_scope(call->trace.trace_id);
     // What runs on the worker pool, given the job's copy of the params.
     std::function<MethodResult(const json::object*)> pooled;
     if (method == "tools/call") {
         auto tool = methods::called_tool(core, params);
+        call->tool = tool;
+        if (!tool && params)
+            if (const auto* name = params->if_contains("name"); name && name->is_string())
+                call->called_name = std::string(name->get_string().subview(0, 128));
         if (tool && call->modern)
             if (auto missing = missing_capabilities(*tool, *call->client_capabilities)) {
                 finish(core, call, std::move(*missing));
@@ -164,6 +172,7 @@ void dispatch(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
         // The message may not outlive this call (stdio, batches): the job keeps a copy.
         core.post([core_ref = core.shared_from_this(), call, pooled = std::move(pooled),
                    params = params ? *params : kEmpty, method = std::string(method)] {
+            observability::TraceScope job_trace(call->trace.trace_id);
             finish(*core_ref, call, guarded([&] {
                 return with_input(*core_ref, call, method, &params,
                                   [&] { return pooled(&params); });
@@ -193,7 +202,8 @@ void handle_modern_request(ServerCore& core, const pr::Classified& request,
                            std::shared_ptr<CallTracker> tracker) {
     auto meta = read_modern_meta(request.params);
     if (auto* error = std::get_if<RpcError>(&meta)) {
-        auto call = make_call(core, *request.id, exchange, std::move(principal), request.params);
+        auto call = make_call(core, *request.id, exchange, std::move(principal), request.params,
+                              request.method);
         call->modern = true;
         finish(core, call, std::move(*error));
         return;
@@ -206,7 +216,8 @@ void handle_modern_request(ServerCore& core, const pr::Classified& request, Mode
                            const std::shared_ptr<Exchange>& exchange,
                            std::shared_ptr<const Principal> principal,
                            std::shared_ptr<CallTracker> tracker) {
-    auto call = make_call(core, *request.id, exchange, std::move(principal), request.params);
+    auto call = make_call(core, *request.id, exchange, std::move(principal), request.params,
+                          request.method);
     call->modern = true;
     call->tracker = std::move(tracker);
     exchange->bind_call(call);
@@ -238,7 +249,8 @@ void handle_legacy_stateless_request(ServerCore& core, const pr::Classified& req
                                      std::string version, const std::shared_ptr<Exchange>& exchange,
                                      std::shared_ptr<const Principal> principal) {
     static const auto kNoCapabilities = std::make_shared<const json::object>();
-    auto call = make_call(core, *request.id, exchange, std::move(principal), request.params);
+    auto call = make_call(core, *request.id, exchange, std::move(principal), request.params,
+                          request.method);
     call->protocol_version = std::move(version);
     call->client_capabilities = kNoCapabilities;
     const std::string_view method = request.method;
