@@ -42,6 +42,9 @@ void register_modern_tools(warden::App& app);
 /// The tasks extension's scenarios (tasks-*): greet, slow_compute, failing_job,
 /// protocol_error_job, confirm_delete, multi_input, test_tool_with_task.
 void register_task_tools(warden::App& app);
+/// The input-required (multi round-trip) scenarios' test_input_required_result_* tools and
+/// prompt.
+void register_input_required(warden::App& app);
 /// Resources test://static-text, test://static-binary, test://watched-resource and the
 /// template test://template/{id}/data. `watched_revision` counts updates of the watched one.
 void register_resources(warden::App& app, const std::atomic<int>& watched_revision);

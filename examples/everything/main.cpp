@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
     everything::register_tools(app);
     everything::register_modern_tools(app);
     everything::register_task_tools(app);
+    everything::register_input_required(app);
     everything::register_resources(app, watched_revision);
     everything::register_prompts(app);
 

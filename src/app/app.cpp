@@ -2,12 +2,14 @@
 
 // App: registration, and choosing the transport to serve over.
 #include "app/serve.hpp"
+#include "app/state_keys.hpp"
 #include "server/core.hpp"
 #include "server/task_runner.hpp"
 
 #include <warden/crypto.hpp>
 #include <warden/tasks.hpp>
 
+#include <warden/toolauth/environment.hpp>
 #include <warden/toolauth/secrets.hpp>
 #include <warden/toolauth/tool_auth.hpp>
 
@@ -131,6 +133,7 @@ int App::serve(const RunOptions& options) {
         spdlog::critical("not starting: tool-level auth: {}", checked.error().message());
         return 1;
     }
+    if (!app::configure_state_keys(*core_, toolauth::process_environment())) return 1;
     core_->set_tool_guard(
         [auth = tool_auth_](const Tool& tool, Context& ctx) { return auth->prepare(tool, ctx); });
     if (!install_task_runner(*core_)) return 1;

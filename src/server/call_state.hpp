@@ -18,6 +18,7 @@ namespace warden::server {
 class Session;
 class CallTracker;
 class WaitingCalls;
+class InputRound;
 }  // namespace warden::server
 
 namespace warden::detail {
@@ -69,6 +70,10 @@ struct CallState {
     /// Set by Context::continue_as_task() when `task_possible`: the call becomes a task
     /// once the handler returns (its return value is not the answer).
     std::atomic<bool> task_requested{false};
+    /// Modern requests that may end with an `InputRequiredResult` (tools/call,
+    /// prompts/get, resources/read): the answers known so far and the questions this run
+    /// asks. Null elsewhere (input calls then answer not_deliverable).
+    std::shared_ptr<server::InputRound> input;
 };
 
 }  // namespace warden::detail

@@ -2,8 +2,10 @@
 
 #include "protocol/versions.hpp"
 #include "server/core.hpp"
+#include "server/input_round.hpp"
 #include "server/listener.hpp"
 #include "server/methods.hpp"
+#include "server/mrtr.hpp"
 #include "server/wire.hpp"
 
 #include <spdlog/spdlog.h>
@@ -78,6 +80,15 @@ std::optional<RpcError> missing_capabilities(const Tool& tool, const json::objec
     for (const auto& kv : missing) message += " " + std::string(kv.key());
     return RpcError{pr::error_code::missing_client_capability, std::move(message),
                     json::object{{"requiredCapabilities", std::move(missing)}}};
+}
+
+// 2026-07-28 requests of the methods that may need the client's input run as a round of a
+// multi round-trip request (server/mrtr.hpp); everything else runs as it is.
+template <class F>
+MethodResult with_input(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                        std::string_view method, const json::object* params, F&& run) {
+    if (!call->modern || !supports_input_required(method)) return run();
+    return run_with_input(core, call, method, params, std::forward<F>(run));
 }
 
 }  // namespace
@@ -155,9 +166,11 @@ void dispatch(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
             }
         if (as_task) {
             auto core_ref = core.shared_from_this();
-            if (!tool->task_starts_in_handler) {
+            if (!tool->task_starts_in_handler || !call->modern) {
                 // The task starts before the handler: created (durably) on the pool, then
-                // answered with its CreateTaskResult while the handler runs.
+                // answered with its CreateTaskResult while the handler runs. (A 2025-11-25
+                // client asked for the task itself, and there are no input rounds to gather
+                // answers in first.)
                 pooled = [core_ref, call](const json::object* p) {
                     return methods::start_tool_task(*core_ref, call, p);
                 };
@@ -168,7 +181,11 @@ void dispatch(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
                 pooled = [core_ref, call, tool](const json::object* p) {
                     auto direct = methods::call_tool(*core_ref, call, p, tool);
                     if (!call->task_requested) return direct;
-                    return methods::start_tool_task(*core_ref, call, p);
+                    // The answers of the InputRequiredResult rounds so far carry over into
+                    // the task, where the handler's re-run finds them (SEP-2663 "Composition").
+                    return methods::start_tool_task(
+                        *core_ref, call, p,
+                        call->input ? call->input->used_answers() : json::object{});
                 };
             }
         }
@@ -177,8 +194,11 @@ void dispatch(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
             // hand-offs of the pool (most of a small call's cost). Not tracked: it is over
             // before a cancellation could be read.
             call->runs_inline = true;
-            finish(core, call,
-                   guarded([&] { return methods::call_tool(core, call, params, tool); }));
+            finish(core, call, guarded([&] {
+                       return with_input(core, call, method, params, [&] {
+                           return methods::call_tool(core, call, params, tool);
+                       });
+                   }));
             return;
         }
         if (!pooled) {
@@ -199,8 +219,11 @@ void dispatch(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
         if (call->tracker) call->tracker->track(call);
         // The message may not outlive this call (stdio, batches): the job keeps a copy.
         core.post([core_ref = core.shared_from_this(), call, pooled = std::move(pooled),
-                   params = params ? *params : kEmpty] {
-            finish(*core_ref, call, guarded([&] { return pooled(&params); }));
+                   params = params ? *params : kEmpty, method = std::string(method)] {
+            finish(*core_ref, call, guarded([&] {
+                return with_input(*core_ref, call, method, &params,
+                                  [&] { return pooled(&params); });
+            }));
         });
         return;
     }

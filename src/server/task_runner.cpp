@@ -2,7 +2,12 @@
 
 #include "protocol/jsonrpc.hpp"
 #include "server/core.hpp"
+#include "server/input_round.hpp"
 #include "server/methods.hpp"
+#include "server/mrtr.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -132,19 +137,49 @@ void TaskRunner::run(ServerCore& core, const tasks::Task& task, TaskCaller calle
         running_[task.id] = call;
     }
     core.post([self = shared_from_this(), core_ref = core.shared_from_this(), call,
-               params = task.params, id = task.id] {
+               params = task.params, id = task.id, answers = task.input_responses,
+               resume_state = task.resume_state] {
         // A cancel that came between creation and now: do not start at all.
         auto before = self->store_->load(id);
         bool cancelled = before && before->cancel_requested;
         MethodResult outcome = json::object{};
+        RoundOutcome round;
         if (!cancelled) {
             auto tool = methods::called_tool(*core_ref, &params);
-            try {
-                outcome = methods::call_tool(*core_ref, call, &params, tool);
-            } catch (const std::exception& e) {
-                spdlog::error("task handler failed: {}", e.what());
-                outcome = RpcError{pr::error_code::internal_error,
-                                   std::string("Internal error: ") + e.what()};
+            auto run = [&]() -> MethodResult {
+                try {
+                    return methods::call_tool(*core_ref, call, &params, tool);
+                } catch (const std::exception& e) {
+                    spdlog::error("task handler failed: {}", e.what());
+                    return RpcError{pr::error_code::internal_error,
+                                    std::string("Internal error: ") + e.what()};
+                }
+            };
+            if (call->modern) {
+                // In 2026-07-28 the handler's input calls find the answers delivered so far
+                // (tasks/update) or record their requests: the run ends, and the task waits
+                // in input_required until the last answer re-runs it (SEP-2663 "Task
+                // Update Requests"; the re-run mechanism of multi round-trip requests).
+                RoundMemory memory;
+                if (!resume_state.empty()) {
+                    boost::system::error_code ec;
+                    auto kept = json::parse(resume_state, ec);
+                    if (!ec && kept.is_object()) {
+                        const auto& k = kept.get_object();
+                        if (const auto* h = k.if_contains("h")) memory.handler_state = *h;
+                        if (const auto* f = k.if_contains("f"); f && f->is_object())
+                            memory.framework = f->get_object();
+                        // The capabilities of the request that created the task: its
+                        // questions were asked under them, whoever delivers the answers.
+                        if (const auto* c = k.if_contains("c"); c && c->is_object())
+                            call->client_capabilities =
+                                std::make_shared<const json::object>(c->get_object());
+                    }
+                }
+                round = run_round(call, answers, std::move(memory), run);
+                outcome = std::move(round.result);
+            } else {
+                outcome = run();
             }
         }
         bool stopping;
@@ -168,6 +203,20 @@ void TaskRunner::run(ServerCore& core, const tasks::Task& task, TaskCaller calle
                                     "The server shut down while this task was running; call the "
                                     "tool again"}};
             u.status_message = "The server shut down while this task was running";
+        } else if (round.input_required && !round.input_requests.empty()) {
+            u.status = tasks::Status::input_required;
+            u.input_requests = std::move(round.input_requests);
+            u.status_message = "Waiting for input";
+            json::object kept{{"c", *call->client_capabilities}};
+            if (!round.memory.handler_state.is_null()) kept["h"] = round.memory.handler_state;
+            if (!round.memory.framework.empty()) kept["f"] = round.memory.framework;
+            u.resume_state = json::serialize(kept);
+        } else if (round.input_required) {
+            // Input required without a question to answer: a task cannot wait for nothing.
+            u.status = tasks::Status::failed;
+            u.error = json::object{{"code", pr::error_code::internal_error},
+                                   {"message", "The tool asked for input without saying what"}};
+            u.status_message = "The tool asked for input without saying what";
         } else if (auto* error = std::get_if<RpcError>(&outcome)) {
             u.status = tasks::Status::failed;
             u.error = error_object(*error);

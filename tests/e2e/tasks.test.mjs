@@ -220,6 +220,37 @@ describe('tasks with server-level auth', () => {
     assert.equal((await settle(server.url, alice, taskId)).status, 'cancelled');
   });
 
+  it("input inside alice's task: bob cannot answer it, alice's tasks/update resumes it", async () => {
+    const capabilities = { elicitation: {}, extensions: { [TASKS]: {} } };
+    const created = await modernRequest(
+      server.url,
+      alice,
+      'tools/call',
+      { name: 'confirm_delete', arguments: { filename: 'report.pdf' } },
+      { capabilities },
+    );
+    const taskId = created.result.taskId;
+    let task;
+    for (let i = 0; i < 200; i++) {
+      task = (await modernRequest(server.url, alice, 'tasks/get', { taskId })).result;
+      if (task.status !== 'working') break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    assert.equal(task.status, 'input_required');
+    const [key] = Object.keys(task.inputRequests);
+    assert.equal(task.inputRequests[key].method, 'elicitation/create');
+    const answer = { [key]: { action: 'accept', content: { confirm: true } } };
+    const asBob = await modernRequest(server.url, bob, 'tasks/update', { taskId, inputResponses: answer });
+    assert.equal(asBob.error.code, -32602);
+    const still = await modernRequest(server.url, alice, 'tasks/get', { taskId });
+    assert.equal(still.result.status, 'input_required');
+    const ack = await modernRequest(server.url, alice, 'tasks/update', { taskId, inputResponses: answer });
+    assert.equal(ack.result.resultType, 'complete');
+    const done = await settle(server.url, alice, taskId);
+    assert.equal(done.status, 'completed');
+    assert.equal(done.result.content[0].text, 'Deleted report.pdf');
+  });
+
   it('refuses tasks/get without a token', async () => {
     const res = await fetch(server.url, {
       method: 'POST',

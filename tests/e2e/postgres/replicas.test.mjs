@@ -36,6 +36,7 @@ function replicaEnv(extra = {}) {
     USER,
     WARDEN_STORE_URL: PG_URL,
     WARDEN_TOOLAUTH_KEY: KEY.toString('hex'),
+    WARDEN_STATE_KEY: crypto.createHash('sha256').update('e2e state key').digest('hex'),
     WARDEN_PROVIDER_GITHUB_CLIENT_ID: 'e2e-client',
     WARDEN_PROVIDER_GITHUB_CLIENT_SECRET: 'e2e-client-secret-value',
     WARDEN_PROVIDER_GITHUB_AUTHORIZATION_ENDPOINT: 'http://127.0.0.1:9/authorize',

@@ -104,6 +104,18 @@ class Tasks : public ::testing::Test {
             throw warden::ProtocolError(-32603, "backend down");
         };
         core_->registry().add(std::move(broken));
+        warden::Tool ask;
+        ask.name = "ask_two";
+        ask.description = "asks two questions at once";
+        ask.task_support = warden::TaskSupport::optional;
+        ask.handler = [](const json::object&, warden::Context& ctx) {
+            const json::object schema{{"type", "object"}};
+            auto first = ctx.elicit("first?", schema);
+            auto second = ctx.elicit("second?", schema);
+            if (!first || !second) return warden::ToolResult::error("waiting");
+            return warden::ToolResult::text(std::string(first->action) + "+" + second->action);
+        };
+        core_->registry().add(std::move(ask));
         auto store = warden::tasks::open_sqlite_task_store((dir_ / "tasks.db").string());
         ASSERT_TRUE(store);
         runner_ = std::make_shared<warden::server::TaskRunner>(*store, warden::TaskOptions{});
@@ -283,6 +295,52 @@ TEST_F(Tasks, AFinishedTaskSurvivesARestartAndARunningOneFails) {
     EXPECT_EQ(lost.at("result").at("status"), "failed");
     auto stopped = modern("tasks/get", {{"taskId", running}}, alice);
     EXPECT_EQ(stopped.at("result").at("status"), "failed");
+}
+
+TEST_F(Tasks, InputInsideATaskWaitsForEveryAnswerFromItsOwnerOnly) {
+    auto alice = principal("alice");
+    const auto caps =
+        json::parse(R"({"elicitation":{},"extensions":{"io.modelcontextprotocol/tasks":{}}})")
+            .as_object();
+    auto r =
+        modern("tools/call", {{"name", "ask_two"}, {"arguments", json::object{}}}, alice, caps);
+    const std::string id(r.at("result").at("taskId").as_string());
+    json::object task;
+    for (int i = 0; i < 500; ++i) {
+        task = modern("tasks/get", {{"taskId", id}}, alice, caps).at("result").as_object();
+        if (task.at("status") != "working") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(task.at("status"), "input_required");
+    const auto& asked = task.at("inputRequests").as_object();
+    ASSERT_EQ(asked.size(), 2u);
+    std::vector<std::string> keys;
+    for (const auto& kv : asked) {
+        EXPECT_EQ(kv.value().at("method"), "elicitation/create");
+        keys.emplace_back(kv.key());
+    }
+    const json::object accept{{"action", "accept"}, {"content", json::object{}}};
+    // bob cannot answer alice's questions: not found, and nothing recorded.
+    auto bobs = modern("tasks/update",
+                       {{"taskId", id}, {"inputResponses", {{keys[0], accept}, {keys[1], accept}}}},
+                       principal("bob"), caps);
+    EXPECT_EQ(bobs.at("error").at("code"), -32602);
+    // A partial answer (and one to a key never asked, ignored) keeps the task waiting.
+    auto partial = modern(
+        "tasks/update", {{"taskId", id}, {"inputResponses", {{keys[0], accept}, {"nope", accept}}}},
+        alice, caps);
+    EXPECT_EQ(partial.at("result").at("resultType"), "complete");
+    task = modern("tasks/get", {{"taskId", id}}, alice, caps).at("result").as_object();
+    EXPECT_EQ(task.at("status"), "input_required");
+    EXPECT_EQ(task.at("inputRequests").as_object().size(), 1u);
+    EXPECT_TRUE(task.at("inputRequests").as_object().contains(keys[1]));
+    modern("tasks/update",
+           {{"taskId", id},
+            {"inputResponses", {{keys[1], {{"action", "decline"}, {"content", json::object{}}}}}}},
+           alice, caps);
+    auto done = settle(id, alice);
+    EXPECT_EQ(done.at("status"), "completed");
+    EXPECT_EQ(done.at("result").at("content").at(0).at("text"), "accept+decline");
 }
 
 TEST_F(Tasks, LegacyTasksAreBoundToTheCallerToo) {
