@@ -17,8 +17,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -341,6 +343,92 @@ TEST_F(Tasks, InputInsideATaskWaitsForEveryAnswerFromItsOwnerOnly) {
     auto done = settle(id, alice);
     EXPECT_EQ(done.at("status"), "completed");
     EXPECT_EQ(done.at("result").at("content").at(0).at("text"), "accept+decline");
+}
+
+// Collects what a listen stream sends.
+class Stream : public Exchange {
+  public:
+    void send(json::object message) override {
+        std::lock_guard lock(mutex_);
+        sent_.push_back(std::move(message));
+        cv_.notify_all();
+    }
+    void complete(json::value) override {}
+    // The first message of `method` whose params satisfy `wanted`, waiting a while for it.
+    json::object wait_for(std::string_view method,
+                          const std::function<bool(const json::object&)>& wanted,
+                          std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+        std::unique_lock lock(mutex_);
+        json::object found;
+        cv_.wait_for(lock, limit, [&] {
+            for (const auto& m : sent_)
+                if (m.at("method").as_string() == method && wanted(m.at("params").as_object())) {
+                    found = m;
+                    return true;
+                }
+            return false;
+        });
+        return found;
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::vector<json::object> sent_;
+};
+
+TEST_F(Tasks, ListenStreamsGetStatusOfTheCallersOwnTasksOnly) {
+    auto alice = principal("alice");
+    auto bob = principal("bob");
+    const auto id = create("slow", alice);
+    auto listen = [&](std::shared_ptr<const warden::Principal> who, const json::object& caps) {
+        auto stream = std::make_shared<Stream>();
+        json::object params{{"notifications", {{"taskIds", json::array{json::value(id), "nope"}}}},
+                            {"_meta",
+                             {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
+                              {"io.modelcontextprotocol/clientCapabilities", caps}}}};
+        json::value message = {{"jsonrpc", "2.0"},
+                               {"id", "sub"},
+                               {"method", "subscriptions/listen"},
+                               {"params", std::move(params)}};
+        warden::server::handle_modern_request(*core_, pr::classify(message), stream, std::move(who),
+                                              nullptr);
+        return stream;
+    };
+    auto acked = [](const json::object& p) { return p.contains("notifications"); };
+    auto mine = listen(alice, kWithTasks);
+    auto ack = mine->wait_for("notifications/subscriptions/acknowledged", acked);
+    EXPECT_EQ(ack.at("params").at("notifications").at("taskIds"), (json::array{json::value(id)}));
+    auto theirs = listen(bob, kWithTasks);
+    ack = theirs->wait_for("notifications/subscriptions/acknowledged", acked);
+    EXPECT_FALSE(ack.at("params").at("notifications").as_object().contains("taskIds"));
+    // Without the extension, asking for task ids is -32021 (SEP-2663).
+    auto refused = std::make_shared<OneAnswer>();
+    json::value no_ext = {{"jsonrpc", "2.0"},
+                          {"id", 9},
+                          {"method", "subscriptions/listen"},
+                          {"params",
+                           {{"notifications", {{"taskIds", json::array{json::value(id)}}}},
+                            {"_meta",
+                             {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
+                              {"io.modelcontextprotocol/clientCapabilities", json::object{}}}}}}};
+    warden::server::handle_modern_request(*core_, pr::classify(no_ext), refused, alice, nullptr);
+    EXPECT_EQ(refused->wait().at("error").at("code"), -32021);
+
+    release_ = true;
+    auto done = mine->wait_for("notifications/tasks", [&](const json::object& p) {
+        return p.at("taskId") == json::value(id) && p.at("status") == "completed";
+    });
+    ASSERT_FALSE(done.empty());
+    EXPECT_EQ(done.at("params").at("result").at("content").at(0).at("text"), "released for alice");
+    EXPECT_EQ(settle(id, alice).at("status"), "completed");
+    // bob's stream got nothing of alice's task (it has settled: anything would be here).
+    EXPECT_TRUE(theirs
+                    ->wait_for(
+                        "notifications/tasks", [](const json::object&) { return true; },
+                        std::chrono::milliseconds(100))
+                    .empty());
+    core_->close_listeners();
 }
 
 TEST_F(Tasks, LegacyTasksAreBoundToTheCallerToo) {
