@@ -7,6 +7,8 @@
 #include <warden/state/error.hpp>
 #include <warden/state/request_state.hpp>
 
+#include <spdlog/spdlog.h>
+
 namespace warden::server {
 
 namespace pr = warden::protocol;
@@ -98,7 +100,10 @@ MethodResult input_required_result(ServerCore& core, const detail::CallState& ca
     auto wire = core.sealer().seal(
         payload, state::bind(call.principal.get(), method, params ? *params : kEmpty),
         state::Clock::now());
-    if (!wire) return to_rpc_error(wire.error());
+    if (!wire) {
+        spdlog::warn("requestState not sealed on {}: {}", method, wire.error().message());
+        return to_rpc_error(wire.error());
+    }
     json::object result{{"resultType", "input_required"}};
     if (!outcome.input_requests.empty()) result["inputRequests"] = outcome.input_requests;
     result["requestState"] = std::move(*wire);
@@ -124,7 +129,11 @@ MethodResult run_with_input(ServerCore& core, const std::shared_ptr<detail::Call
             wire->get_string(),
             state::bind(call->principal.get(), method, params ? *params : kEmpty),
             state::Clock::now());
-        if (!open) return to_rpc_error(open.error());
+        if (!open) {
+            // Debug only: refusals are client-driven, and never log state bytes.
+            spdlog::debug("requestState refused on {}: {}", method, state::reason(open.error()));
+            return to_rpc_error(open.error());
+        }
         opened = std::move(*open);
     }
     auto answers = state::collect_answers(opened ? &*opened : nullptr, responses);

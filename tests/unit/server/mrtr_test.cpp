@@ -144,6 +144,18 @@ class Mrtr : public ::testing::Test {
             return r;
         };
         core_->registry().add(std::move(prompt));
+
+        warden::Resource asking;
+        asking.uri = "test://asks";
+        asking.name = "asks";
+        asking.read = [](warden::Context& ctx) {
+            auto roots = ctx.list_roots("roots");
+            const std::string text =
+                roots ? std::to_string(roots->size()) + " roots" : std::string("waiting");
+            return std::vector<warden::ResourceContents>{
+                warden::ResourceContents::of_text("test://asks", text)};
+        };
+        core_->registry().add(std::move(asking));
     }
     void TearDown() override { core_->shutdown(); }
 
@@ -364,7 +376,7 @@ TEST_F(Mrtr, HandlersMayRequireInputExplicitlyAndKeepState) {
     EXPECT_EQ(second.at("result").at("content").at(0).at("text"), "ticket-42");
 }
 
-TEST_F(Mrtr, PromptsAskTooAndListingsNever) {
+TEST_F(Mrtr, PromptsAndResourceReadsAskTooListingsNever) {
     auto first = call("prompts/get", {{"name", "ask_prompt"}}).at("result").as_object();
     EXPECT_EQ(first.at("resultType"), "input_required");
     auto done = call("prompts/get", {{"name", "ask_prompt"},
@@ -372,6 +384,21 @@ TEST_F(Mrtr, PromptsAskTooAndListingsNever) {
                                      {"requestState", first.at("requestState")}});
     EXPECT_EQ(done.at("result").at("messages").at(0).at("content").at("text"), R"({"c":1})");
     EXPECT_EQ(call("tools/list", {}).at("result").at("resultType"), "complete");
+
+    auto read = call("resources/read", {{"uri", "test://asks"}}).at("result").as_object();
+    EXPECT_EQ(read.at("resultType"), "input_required");
+    EXPECT_EQ(read.at("inputRequests").at("roots").at("method"), "roots/list");
+    auto read_done =
+        call("resources/read", {{"uri", "test://asks"},
+                                {"inputResponses", {{"roots", {{"roots", json::array{}}}}}},
+                                {"requestState", read.at("requestState")}});
+    EXPECT_EQ(read_done.at("result").at("contents").at(0).at("text"), "0 roots");
+
+    // Methods that cannot answer input_required give the handler not_deliverable.
+    auto completion =
+        call("completion/complete", {{"ref", {{"type", "ref/prompt"}, {"name", "ask_prompt"}}},
+                                     {"argument", {{"name", "x"}, {"value", ""}}}});
+    EXPECT_FALSE(completion.at("result").as_object().contains("inputRequests"));
 }
 
 TEST_F(Mrtr, RunRoundGivesRequestsOrTheResult) {
