@@ -39,6 +39,9 @@ void register_tools(warden::App& app);
 /// What the 2026-07-28 scenarios add: capability, logging and header diagnostics, and
 /// hooks that change the tool and prompt lists.
 void register_modern_tools(warden::App& app);
+/// The tasks extension's scenarios (tasks-*): greet, slow_compute, failing_job,
+/// protocol_error_job, confirm_delete, multi_input, test_tool_with_task.
+void register_task_tools(warden::App& app);
 /// The input-required (multi round-trip) scenarios' test_input_required_result_* tools and
 /// prompt.
 void register_input_required(warden::App& app);

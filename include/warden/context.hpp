@@ -88,6 +88,14 @@ class Context {
     /// (e.g. an outbound HTTP header); `tracestate` as received when it was valid.
     std::string traceparent() const;
     const std::string& tracestate() const;
+    /// The id of the task this handler runs as; empty when it answers its request directly.
+    const std::string& task_id() const;
+    /// For a tool with `task_starts_in_handler`: true when the handler should go on (it
+    /// runs as a task now, or the client does not support tasks, so the work is done
+    /// directly); false when the handler should return at once: the call becomes a task
+    /// and the handler runs again inside it, from the start, with the answers gathered so
+    /// far (its return value this time is discarded). See docs/building-servers.md, "Tasks".
+    bool continue_as_task();
 
     /// Sends `notifications/message` if the client's log level lets `level` through.
     void log(LogLevel level, std::string_view message, std::string_view logger = {});

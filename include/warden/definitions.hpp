@@ -41,6 +41,15 @@ struct AuthRequirement {
     std::vector<std::string> scopes{};
 };
 
+/// Whether a tool runs as a task (the tasks extension `io.modelcontextprotocol/tasks` in
+/// 2026-07-28, `execution.taskSupport` of the 2025-11-25 experimental tasks). See
+/// docs/building-servers.md, "Tasks".
+enum class TaskSupport {
+    forbidden,  ///< always answers directly (the default)
+    optional,   ///< a task when the client supports tasks, a direct answer otherwise
+    required,   ///< only as a task: a client without task support gets -32021 (2026-07-28)
+};
+
 /// A tool handler: validated arguments in, result out. Runs on the worker pool, or on the
 /// thread that received the request when the tool is `non_blocking`.
 using ToolHandler = std::function<ToolResult(const json::object& arguments, Context& ctx)>;
@@ -75,6 +84,15 @@ struct Tool {
     /// `ClientRequestError::would_block`. Cannot be combined with `requires_auth` or
     /// `requires_secrets` (their guard may refresh tokens over the network).
     bool non_blocking = false;
+    /// Runs as a task for clients that support tasks: the call answers at once with the
+    /// task's id, the handler runs on the worker pool, and the client polls `tasks/get`.
+    /// Cannot be combined with `non_blocking`.
+    TaskSupport task_support = TaskSupport::forbidden;
+    /// With task support: the handler runs first as an ordinary call (its input requests
+    /// go through InputRequiredResult rounds in 2026-07-28) and decides where the task
+    /// starts by calling `Context::continue_as_task()`; the answers gathered so far carry
+    /// over into the task. Without it the task starts before the handler.
+    bool task_starts_in_handler = false;
     /// Checks arguments before the handler runs; returns an error message or empty.
     std::function<std::string(const json::object& arguments)> validate{};
     ToolHandler handler{};

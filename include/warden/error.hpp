@@ -4,6 +4,8 @@
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 
 namespace warden {
@@ -41,6 +43,20 @@ inline boost::system::error_code make_error_code(ClientRequestError e) noexcept 
 
 template <class T>
 using result = boost::system::result<T>;
+
+/// Thrown by a handler to answer its request with a JSON-RPC error instead of a result:
+/// a protocol-level failure (e.g. -32603 when a dependency the server relies on is down),
+/// as opposed to a tool error the model should read (`ToolResult::error`). A task whose
+/// handler throws it ends `failed` with this error (SEP-2663 "Task Execution Errors").
+class ProtocolError : public std::runtime_error {
+  public:
+    ProtocolError(int code, const std::string& message)
+        : std::runtime_error(message), code_(code) {}
+    int code() const noexcept { return code_; }
+
+  private:
+    int code_;
+};
 
 }  // namespace warden
 

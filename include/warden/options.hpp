@@ -31,6 +31,22 @@ struct CacheHint {
     bool is_private = false;
 };
 
+/// Tasks (tools with `TaskSupport`): where they are kept and for how long.
+struct TaskOptions {
+    /// The SQLite file of the task store. Empty: `sqlite:PATH` of $WARDEN_STORE_URL, else
+    /// $WARDEN_TASKS_DB, else `tasks.db` in the state directory ($XDG_DATA_HOME/warden).
+    std::string store_path{};
+    /// How long a task and its result are kept after its creation (`ttlMs`); a 2025-11-25
+    /// client may ask for less, never more.
+    std::chrono::milliseconds ttl{std::chrono::hours(1)};
+    /// The polling interval suggested to clients (`pollIntervalMs`).
+    std::chrono::milliseconds poll_interval{std::chrono::milliseconds(500)};
+    /// How often expired tasks are deleted.
+    std::chrono::milliseconds purge_interval{std::chrono::minutes(1)};
+    /// Unfinished tasks one caller may have at once.
+    std::size_t max_active_per_owner = 100;
+};
+
 /// Tunables of the server core. The defaults suit most servers.
 struct ServerOptions {
     /// Threads that run tool, resource, prompt and completion handlers.
@@ -56,6 +72,8 @@ struct ServerOptions {
     CacheHint cache_resources{};
     CacheHint cache_resource_reads{};
     CacheHint cache_prompts{};
+    /// Tasks of tools with task support (opened when such a tool is registered).
+    TaskOptions tasks{};
     /// Keys that seal the `requestState` of MCP 2026-07-28 input requests (the first
     /// seals, all open: rotation). Empty: `App::run`/`serve` read `WARDEN_STATE_KEY` or
     /// `WARDEN_STATE_KEY_FILE`, and without either use a random key made for this process

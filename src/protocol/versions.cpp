@@ -27,6 +27,7 @@ Features features_of(std::string_view v) noexcept {
     f.icons_and_urls = v >= kVersion2025_11_25;
     f.url_elicitation = v >= kVersion2025_11_25;
     f.modern = v >= kVersion2026_07_28;
+    f.legacy_tasks = v == kVersion2025_11_25;
     return f;
 }
 

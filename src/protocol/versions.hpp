@@ -45,6 +45,9 @@ struct Features {
     /// 2026-07-28+: resultType on every result, serverInfo in result `_meta`, caching
     /// hints on listings and reads, no server-to-client requests.
     bool modern = false;
+    /// 2025-11-25 only: the experimental tasks (`task` on tools/call, tasks/get,
+    /// tasks/result, tasks/list, tasks/cancel, `execution.taskSupport` on tools).
+    bool legacy_tasks = false;
 };
 
 Features features_of(std::string_view version) noexcept;

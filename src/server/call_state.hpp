@@ -64,6 +64,14 @@ struct CallState {
     /// (none: no notifications/message at all).
     std::shared_ptr<const boost::json::object> client_info;
     std::optional<LogLevel> log_level;
+    /// The task this call runs as (tasks extension, or 2025-11-25 tasks); empty otherwise.
+    std::string task_id;
+    /// The tool starts its task itself (Tool::task_starts_in_handler) and the client
+    /// supports tasks: Context::continue_as_task() asks for the task instead of going on.
+    bool task_possible = false;
+    /// Set by Context::continue_as_task() when `task_possible`: the call becomes a task
+    /// once the handler returns (its return value is not the answer).
+    std::atomic<bool> task_requested{false};
     /// Modern requests that may end with an `InputRequiredResult` (tools/call,
     /// prompts/get, resources/read): the answers known so far and the questions this run
     /// asks. Null elsewhere (input calls then answer not_deliverable).

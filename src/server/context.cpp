@@ -103,6 +103,16 @@ bool Context::modern() const noexcept {
     return state_->modern;
 }
 
+const std::string& Context::task_id() const {
+    return state_->task_id;
+}
+
+bool Context::continue_as_task() {
+    if (!state_->task_id.empty() || !state_->task_possible) return true;
+    state_->task_requested = true;
+    return false;
+}
+
 void Context::log(LogLevel level, std::string_view message, std::string_view logger) {
     log_data(level, json::value(message), logger);
 }

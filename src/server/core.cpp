@@ -4,6 +4,7 @@
 #include "server/dispatch.hpp"
 #include "server/listener.hpp"
 #include "server/session.hpp"
+#include "server/task_runner.hpp"
 
 #include "observability/hub.hpp"
 
@@ -142,6 +143,11 @@ void ServerCore::notify_resource_updated(std::string_view uri) {
             l->send("notifications/resources/updated", json::object{{"uri", uri}});
 }
 
+void ServerCore::notify_task(const tasks::Task& task) {
+    for (auto& l : live_listeners())
+        if (l->wants_task(task.id)) l->send("notifications/tasks", tasks::to_wire(task));
+}
+
 void ServerCore::broadcast(const std::function<bool(Session&)>& wanted,
                            const json::object& message) {
     std::vector<std::shared_ptr<Session>> targets;
@@ -186,6 +192,7 @@ void ServerCore::shutdown() {
         // Cancelling wakes handlers blocked on client answers so the pool can drain.
         for (auto& s : live) s->close();
         close_listeners();
+        if (task_runner_) task_runner_->stop();
         pool_->join();
     });
 }

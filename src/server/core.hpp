@@ -22,11 +22,15 @@
 namespace boost::asio {
 class thread_pool;
 }
+namespace warden::tasks {
+struct Task;
+}
 
 namespace warden::server {
 
 class Session;
 class Listener;
+class TaskRunner;
 
 /// Runs before a tool that declares `requires_auth` or `requires_secrets`: fills the
 /// call's token and secrets, or returns the result to answer with instead (isError).
@@ -66,6 +70,10 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     /// subscribed to `uri`.
     void notify_resource_updated(std::string_view uri);
 
+    /// Sends `notifications/tasks` (the task as tasks/get shows it) to the listen streams
+    /// that asked for this task (SEP-2663 "Task Status Notifications").
+    void notify_task(const tasks::Task& task);
+
     /// Waits until no handler is queued or running, at most `limit`. True when idle.
     bool wait_idle(std::chrono::milliseconds limit);
 
@@ -93,6 +101,11 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     /// (a shared cache must not hand one caller's list to another).
     bool lists_vary_by_caller() const { return hides_unauthorized(); }
 
+    /// Installs the runner of tasks (tools with task support); with one, server/discover
+    /// and 2025-11-25 initialize declare tasks. Set it before serving.
+    void set_task_runner(std::shared_ptr<TaskRunner> runner) { task_runner_ = std::move(runner); }
+    const std::shared_ptr<TaskRunner>& task_runner() const { return task_runner_; }
+
     /// The user id for calls without a principal.
     const std::string& local_user_id() const { return local_user_id_; }
 
@@ -118,6 +131,7 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     std::string local_user_id_;
     std::shared_ptr<WaitingCalls> waiting_calls_;
     ToolGuard tool_guard_;
+    std::shared_ptr<TaskRunner> task_runner_;
     std::shared_ptr<state::ReplayCache> replay_cache_;
     std::shared_ptr<const state::Sealer> sealer_;
     bool state_key_ephemeral_ = false;

@@ -2,6 +2,7 @@
 
 #include "protocol/versions.hpp"
 #include "server/core.hpp"
+#include "server/input_round.hpp"
 #include "server/listener.hpp"
 #include "server/methods.hpp"
 #include "server/mrtr.hpp"
@@ -31,6 +32,22 @@ PooledMethod pooled_method(std::string_view method) {
     return nullptr;
 }
 
+// The task methods of the call's era (they read and write the store: off the I/O threads
+// too): tasks/get, tasks/cancel, and tasks/update in 2026-07-28 (the extension),
+// tasks/result and tasks/list instead of tasks/update in 2025-11-25 (experimental tasks;
+// SEP-2663 removed them).
+PooledMethod era_task_method(const detail::CallState& call, std::string_view method) {
+    if (call.modern || pr::features_of(call.protocol_version).legacy_tasks) {
+        if (method == "tasks/get") return &methods::get_task;
+        if (method == "tasks/cancel") return &methods::cancel_task;
+    }
+    if (call.modern) return method == "tasks/update" ? &methods::update_task : nullptr;
+    if (!pr::features_of(call.protocol_version).legacy_tasks) return nullptr;
+    if (method == "tasks/result") return &methods::task_result;
+    if (method == "tasks/list") return &methods::list_tasks;
+    return nullptr;
+}
+
 // A method that throws answers with an internal error instead of taking the server down.
 template <class F>
 MethodResult guarded(F&& method) {
@@ -44,10 +61,13 @@ MethodResult guarded(F&& method) {
 
 // MCP 2026-07-28 lists these; everything else (initialize, ping, logging/setLevel,
 // resources/subscribe, resources/unsubscribe, ...) is unknown in the modern era.
-constexpr std::array<std::string_view, 10> kModernMethods = {
+// The tasks extension adds tasks/get, tasks/update and tasks/cancel (SEP-2663; tasks/result
+// and tasks/list are gone: -32601).
+constexpr std::array<std::string_view, 13> kModernMethods = {
     "server/discover", "subscriptions/listen",     "tools/list",     "tools/call",
     "resources/list",  "resources/templates/list", "resources/read", "prompts/list",
-    "prompts/get",     "completion/complete"};
+    "prompts/get",     "completion/complete",      "tasks/get",      "tasks/update",
+    "tasks/cancel"};
 
 // MissingRequiredClientCapabilityError: data.requiredCapabilities is a ClientCapabilities
 // object naming what is missing.
@@ -115,6 +135,7 @@ void finish(const ServerCore& core, const std::shared_ptr<detail::CallState>& ca
         auto& value = std::get<json::value>(result);
         if (call->modern && value.is_object()) {
             // 2026-07-28: every result says what it is, and the server identifies itself.
+            // A CreateTaskResult already says "task" (tasks extension).
             auto& obj = value.get_object();
             if (!obj.contains("resultType")) obj["resultType"] = "complete";
             auto& meta = obj["_meta"];
@@ -145,7 +166,38 @@ void dispatch(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
                 finish(core, call, std::move(*missing));
                 return;
             }
-        if (tool && tool->non_blocking) {
+        bool as_task = false;
+        if (tool)
+            if (auto refusal = methods::tool_task_refusal(core, *call, *tool, params, as_task)) {
+                finish(core, call, std::move(*refusal));
+                return;
+            }
+        if (as_task) {
+            auto core_ref = core.shared_from_this();
+            if (!tool->task_starts_in_handler || !call->modern) {
+                // The task starts before the handler: created (durably) on the pool, then
+                // answered with its CreateTaskResult while the handler runs. (A 2025-11-25
+                // client asked for the task itself, and there are no input rounds to gather
+                // answers in first.)
+                pooled = [core_ref, call](const json::object* p) {
+                    return methods::start_tool_task(*core_ref, call, p);
+                };
+            } else {
+                // The handler runs first and may call Context::continue_as_task(): then the
+                // call becomes a task, which runs the handler again.
+                call->task_possible = true;
+                pooled = [core_ref, call, tool](const json::object* p) {
+                    auto direct = methods::call_tool(*core_ref, call, p, tool);
+                    if (!call->task_requested) return direct;
+                    // The answers of the InputRequiredResult rounds so far carry over into
+                    // the task, where the handler's re-run finds them (SEP-2663 "Composition").
+                    return methods::start_tool_task(
+                        *core_ref, call, p,
+                        call->input ? call->input->used_answers() : json::object{});
+                };
+            }
+        }
+        if (tool && tool->non_blocking && !pooled) {
             // Declared quick and non-waiting: answer on this thread, sparing the two thread
             // hand-offs of the pool (most of a small call's cost). Not tracked: it is over
             // before a cancellation could be read.
@@ -157,11 +209,15 @@ void dispatch(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
                    }));
             return;
         }
-        auto core_ref = core.shared_from_this();
-        pooled = [core_ref, call, tool](const json::object* p) {
-            return methods::call_tool(*core_ref, call, p, tool);
-        };
-    } else if (auto method_fn = pooled_method(method)) {
+        if (!pooled) {
+            auto core_ref = core.shared_from_this();
+            pooled = [core_ref, call, tool](const json::object* p) {
+                return methods::call_tool(*core_ref, call, p, tool);
+            };
+        }
+    } else if (auto method_fn = pooled_method(method);
+               method_fn || era_task_method(*call, method)) {
+        if (!method_fn) method_fn = era_task_method(*call, method);
         auto core_ref = core.shared_from_this();
         pooled = [core_ref, call, method_fn](const json::object* p) {
             return method_fn(*core_ref, call, p);
@@ -235,7 +291,8 @@ void handle_modern_request(ServerCore& core, const pr::Classified& request, Mode
         return;
     }
     if (method == "server/discover") {
-        finish(core, call, discover_result(core.info(), core.options()));
+        finish(core, call,
+               discover_result(core.info(), core.options(), core.task_runner() != nullptr));
         return;
     }
     if (method == "subscriptions/listen") {
@@ -263,9 +320,9 @@ void handle_legacy_stateless_request(ServerCore& core, const pr::Classified& req
                             "Invalid params: protocolVersion must be a string"});
             return;
         }
-        finish(
-            core, call,
-            initialize_result(core.info(), pr::negotiate_version(requested->get_string()), false));
+        finish(core, call,
+               initialize_result(core.info(), pr::negotiate_version(requested->get_string()), false,
+                                 core.task_runner() != nullptr));
         return;
     }
     // Nothing outlives the request, so a log level has nothing to apply to.

@@ -3,6 +3,7 @@
 #include "protocol/jsonrpc.hpp"
 #include "server/core.hpp"
 #include "server/dispatch.hpp"
+#include "server/task_runner.hpp"
 
 namespace warden::server {
 
@@ -30,6 +31,14 @@ bool parse_listen_filter(const json::object* params, ListenFilter& out) {
             out.resource_uris.emplace(u.get_string());
         }
     }
+    if (const auto* ids = f.if_contains("taskIds")) {
+        // Each id costs a store lookup: a bounded list.
+        if (!ids->is_array() || ids->get_array().size() > 100) return false;
+        for (const auto& id : ids->get_array()) {
+            if (!id.is_string()) return false;
+            out.task_ids.emplace(id.get_string());
+        }
+    }
     return true;
 }
 
@@ -42,6 +51,11 @@ json::object listen_filter_to_json(const ListenFilter& filter) {
         json::array uris;
         for (const auto& u : filter.resource_uris) uris.emplace_back(u);
         out["resourceSubscriptions"] = std::move(uris);
+    }
+    if (!filter.task_ids.empty()) {
+        json::array ids;
+        for (const auto& id : filter.task_ids) ids.emplace_back(id);
+        out["taskIds"] = std::move(ids);
     }
     return out;
 }
@@ -62,6 +76,10 @@ bool Listener::wants_updates_of(std::string_view uri) const {
     return filter_.resource_uris.find(uri) != filter_.resource_uris.end();
 }
 
+bool Listener::wants_task(std::string_view task_id) const {
+    return filter_.task_ids.find(task_id) != filter_.task_ids.end();
+}
+
 void Listener::send(std::string_view method, json::object params) const {
     params["_meta"] = json::object{{meta_key::subscription_id, call_->request_id}};
     call_->exchange->send(pr::make_notification(method, std::move(params)));
@@ -79,8 +97,27 @@ void start_listening(ServerCore& core, const std::shared_ptr<detail::CallState>&
         finish(core, call,
                RpcError{pr::error_code::invalid_params,
                         "Invalid params: notifications must be an object of booleans and a "
-                        "resourceSubscriptions array of strings"});
+                        "resourceSubscriptions array of strings, and taskIds at most 100 "
+                        "strings"});
         return;
+    }
+    if (!filter.task_ids.empty()) {
+        if (!declares_tasks_extension(*call->client_capabilities)) {
+            finish(core, call,
+                   RpcError{pr::error_code::missing_client_capability,
+                            "Missing required client capability: extensions." +
+                                std::string(kTasksExtension) + " (taskIds)",
+                            json::object{{"requiredCapabilities",
+                                          {{"extensions",
+                                            {{std::string(kTasksExtension), json::object{}}}}}}}});
+            return;
+        }
+        // Only the caller's own live tasks: another caller's id is dropped like an unknown one.
+        const auto owner = tasks::owner_of(call->principal.get());
+        const auto& runner = core.task_runner();
+        std::erase_if(filter.task_ids, [&](const std::string& id) {
+            return !runner || !runner->store().get(id, owner, tasks::Clock::now());
+        });
     }
     if (call->tracker) call->tracker->track(call);
     auto listener = std::make_shared<Listener>(call, filter);

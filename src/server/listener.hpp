@@ -23,6 +23,9 @@ struct ListenFilter {
     bool prompts = false;
     bool resources = false;
     std::set<std::string, std::less<>> resource_uris;
+    /// Tasks whose status changes the client wants (`notifications/tasks`, SEP-2663);
+    /// only the caller's own tasks are kept (start_listening).
+    std::set<std::string, std::less<>> task_ids;
 };
 
 /// Reads `params.notifications`; unknown members are ignored, wrong types are not.
@@ -41,6 +44,7 @@ class Listener {
     bool ended() const { return call_->cancelled.load(); }
     bool wants(RegistryKind kind) const;
     bool wants_updates_of(std::string_view uri) const;
+    bool wants_task(std::string_view task_id) const;
     /// Sends `method` with `params` tagged with the subscription id.
     void send(std::string_view method, json::object params) const;
     /// Ends the subscription from the server side with a result (graceful closure), or
@@ -55,7 +59,9 @@ class Listener {
 };
 
 /// Opens a subscription for `call` (a modern subscriptions/listen request): acknowledges
-/// it first, then registers it with the core. A malformed filter gets -32602.
+/// it first, then registers it with the core. A malformed filter gets -32602; task ids
+/// without the tasks extension -32021 (SEP-2663). Task ids that are not the caller's own
+/// (or unknown) are left out of the acknowledgment, as for an unknown one.
 void start_listening(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
                      const json::object* params);
 

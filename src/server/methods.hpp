@@ -36,4 +36,32 @@ MethodResult get_prompt(ServerCore& core, const std::shared_ptr<detail::CallStat
 MethodResult complete(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
                       const json::object* params);
 
+// -- tasks (methods_tasks.cpp) ----------------------------------------------------------
+
+/// Whether a tools/call of `tool` runs as a task (`as_task`), or the refusal to answer
+/// with instead: -32021 for a task-only tool and a 2026-07-28 client without the tasks
+/// extension, -32601 for one called without `task` in 2025-11-25. Nothing for a tool
+/// without task support or a server without a task store.
+std::optional<MethodResult> tool_task_refusal(ServerCore& core, const detail::CallState& call,
+                                              const Tool& tool, const json::object* params,
+                                              bool& as_task);
+/// Creates the task of a tools/call and starts it; answers with the CreateTaskResult of
+/// the call's era. `answers`: input gathered before the task.
+MethodResult start_tool_task(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                             const json::object* params, json::object answers = {});
+/// tasks/get (SEP-2663 DetailedTask, or the 2025-11-25 Task), tasks/update (2026-07-28),
+/// tasks/cancel (an empty ack, or the 2025-11-25 Task), and the 2025-11-25 tasks/result
+/// (waits for a terminal status) and tasks/list. A 2026-07-28 client must declare the
+/// extension (-32021); another caller's task is not found (-32602).
+MethodResult get_task(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                      const json::object* params);
+MethodResult update_task(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                         const json::object* params);
+MethodResult cancel_task(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                         const json::object* params);
+MethodResult task_result(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                         const json::object* params);
+MethodResult list_tasks(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                        const json::object* params);
+
 }  // namespace warden::server::methods

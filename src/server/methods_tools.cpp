@@ -82,6 +82,8 @@ MethodResult call_tool(ServerCore& core, const std::shared_ptr<detail::CallState
             if (refusal) return tool_result_to_json(*refusal, features);
         }
         result = tool->handler(args, ctx);
+    } catch (const ProtocolError& e) {
+        return RpcError{e.code(), e.what()};
     } catch (const std::exception& e) {
         spdlog::warn("tool '{}' threw: {}", tool->name, e.what());
         result = ToolResult::error("Tool '" + tool->name + "' failed: " + e.what());

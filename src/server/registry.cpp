@@ -54,6 +54,10 @@ void Registry::add(Tool tool) {
         throw std::invalid_argument("tool '" + tool.name +
                                     "': non_blocking cannot be combined with requires_auth or "
                                     "requires_secrets (their guard may wait on the network)");
+    if (tool.non_blocking && tool.task_support != TaskSupport::forbidden)
+        throw std::invalid_argument("tool '" + tool.name +
+                                    "': non_blocking cannot be combined with task support (a "
+                                    "task runs on the worker pool)");
     {
         std::unique_lock lock(mutex_);
         upsert(tools_, std::move(tool), by_name);

@@ -246,7 +246,7 @@ MethodResult Session::initialize(const json::object& params) {
         if (const auto* info = params.if_contains("clientInfo"); info && info->is_object())
             client_info_ = info->get_object();
     }
-    return initialize_result(core->info(), version, !stateless());
+    return initialize_result(core->info(), version, !stateless(), core->task_runner() != nullptr);
 }
 
 MethodResult Session::set_log_level(const json::object& params) {

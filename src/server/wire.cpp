@@ -62,7 +62,8 @@ json::array icons_to_json(const std::vector<Icon>& icons) {
     return out;
 }
 
-json::object initialize_result(const ServerInfo& info, std::string_view version, bool can_notify) {
+json::object initialize_result(const ServerInfo& info, std::string_view version, bool can_notify,
+                               bool tasks) {
     auto features = protocol::features_of(version);
     json::object server_info{{"name", info.name}, {"version", info.version}};
     if (features.structured_content) put_if(server_info, "title", info.title);
@@ -78,6 +79,11 @@ json::object initialize_result(const ServerInfo& info, std::string_view version,
         {"logging", json::object{}},
     };
     if (version >= protocol::kVersion2025_03_26) capabilities["completions"] = json::object{};
+    // 2025-11-25 experimental tasks: task-augmented tools/call, tasks/list, tasks/cancel.
+    if (tasks && features.legacy_tasks)
+        capabilities["tasks"] = json::object{{"list", json::object{}},
+                                             {"cancel", json::object{}},
+                                             {"requests", {{"tools", {{"call", json::object{}}}}}}};
     json::object result{{"protocolVersion", version},
                         {"capabilities", std::move(capabilities)},
                         {"serverInfo", std::move(server_info)}};
@@ -94,22 +100,25 @@ json::object server_identity(const ServerInfo& info) {
     return out;
 }
 
-json::object modern_capabilities() {
+json::object modern_capabilities(bool tasks) {
     // listChanged and subscribe are delivered on subscriptions/listen streams.
-    return json::object{
+    json::object caps{
         {"tools", {{"listChanged", true}}},
         {"resources", {{"subscribe", true}, {"listChanged", true}}},
         {"prompts", {{"listChanged", true}}},
         {"logging", json::object{}},
         {"completions", json::object{}},
     };
+    // SEP-2663: the extension is declared under `extensions`, never as `tasks`.
+    if (tasks) caps["extensions"] = json::object{{"io.modelcontextprotocol/tasks", json::object{}}};
+    return caps;
 }
 
-json::object discover_result(const ServerInfo& info, const ServerOptions& options) {
+json::object discover_result(const ServerInfo& info, const ServerOptions& options, bool tasks) {
     json::array versions;
     for (auto v : protocol::kAllVersions) versions.emplace_back(v);
     json::object result{{"supportedVersions", std::move(versions)},
-                        {"capabilities", modern_capabilities()}};
+                        {"capabilities", modern_capabilities(tasks)}};
     put_if(result, "instructions", info.instructions);
     put_cache_hint(result, options.cache_discover);
     return result;
@@ -138,6 +147,11 @@ json::object tool_to_json(const Tool& tool, const protocol::Features& features) 
         if (!annotations.empty()) out["annotations"] = std::move(annotations);
     }
     put_icons(out, tool.icons, features);
+    // 2025-11-25 "Tool-Level Negotiation" (absent means forbidden). 2026-07-28 has no such
+    // field: the server decides per request (SEP-2663).
+    if (features.legacy_tasks && tool.task_support != TaskSupport::forbidden)
+        out["execution"] = json::object{
+            {"taskSupport", tool.task_support == TaskSupport::required ? "required" : "optional"}};
     put_meta(out, tool_meta(tool));
     return out;
 }

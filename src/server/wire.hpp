@@ -14,14 +14,17 @@ namespace json = boost::json;
 
 /// `can_notify` false (legacy stateless HTTP): no listChanged, no resources.subscribe,
 /// since no notification could ever reach the client.
+/// `tasks`: the server runs tasks (2025-11-25 declares `capabilities.tasks`).
 json::object initialize_result(const ServerInfo& info, std::string_view version,
-                               bool can_notify = true);
+                               bool can_notify = true, bool tasks = false);
 /// The server's identity as results carry it (`serverInfo`; 2026-07-28: in `_meta`).
 json::object server_identity(const ServerInfo& info);
 /// The capabilities of a modern (2026-07-28) server.
-json::object modern_capabilities();
+/// `tasks`: the tasks extension is declared in `extensions` (SEP-2663).
+json::object modern_capabilities(bool tasks = false);
 /// The result of `server/discover` (MCP 2026-07-28).
-json::object discover_result(const ServerInfo& info, const ServerOptions& options);
+json::object discover_result(const ServerInfo& info, const ServerOptions& options,
+                             bool tasks = false);
 /// Adds `ttlMs` and `cacheScope` (2026-07-28 "Caching").
 void put_cache_hint(json::object& result, const CacheHint& hint);
 /// The tool's `_meta`: its own entries plus `warden.requirements` (requires_auth,

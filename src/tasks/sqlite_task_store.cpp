@@ -117,6 +117,7 @@ class SqliteTaskStore final : public TaskStore {
         t.poll_interval = n.poll_interval;
         t.method = n.method;
         t.params = n.params;
+        t.input_responses = n.input_responses;
 
         std::lock_guard lock(mutex_);
         Transaction tx(db_);
@@ -134,8 +135,9 @@ class SqliteTaskStore final : public TaskStore {
 
         auto st = db_.prepare(
             "INSERT INTO tasks (id, issuer, subject, client_id, status, status_message, "
-            "created_at, updated_at, ttl_ms, expires_at, poll_interval_ms, method, params) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12)");
+            "created_at, updated_at, ttl_ms, expires_at, poll_interval_ms, method, params, "
+            "input_responses) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
         if (!st) return Error::store_unavailable;
         st.bind(1, t.id);
         bind_owner(st, t.owner, 2);
@@ -149,6 +151,7 @@ class SqliteTaskStore final : public TaskStore {
                                     : std::nullopt);
         st.bind(11, t.method);
         st.bind(12, json::serialize(t.params));
+        st.bind(13, json::serialize(t.input_responses));
         if (!st.step()) return Error::store_unavailable;
         if (!tx.commit()) return Error::store_unavailable;
         return t;

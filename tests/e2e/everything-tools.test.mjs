@@ -11,7 +11,13 @@ import {
 import { connect, echoSampling, PNG_SIGNATURE } from './helpers.mjs';
 
 const EXPECTED_TOOLS = [
+  'confirm_delete',
+  'failing_job',
+  'greet',
   'json_schema_2020_12_tool',
+  'multi_input',
+  'protocol_error_job',
+  'slow_compute',
   'test_audio_content',
   'test_custom_headers',
   'test_elicitation',
@@ -37,6 +43,7 @@ const EXPECTED_TOOLS = [
   'test_streaming_elicitation',
   'test_tool_with_logging',
   'test_tool_with_progress',
+  'test_tool_with_task',
   'test_trigger_prompt_change',
   'test_trigger_tool_change',
 ];

@@ -51,6 +51,9 @@ struct NewTask {
     /// Suggested polling interval.
     std::optional<Millis> poll_interval{};
     std::string status_message{};
+    /// Answers gathered before the task (InputRequiredResult rounds of the request that
+    /// created it, SEP-2663 "Composition"): what the handler's input calls find.
+    boost::json::object input_responses{};
 };
 
 /// A stored task.

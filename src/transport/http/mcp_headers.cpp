@@ -162,6 +162,11 @@ std::optional<std::string> check_standard_headers(const HeaderLookup& header,
         source = "name";
     else if (request.method == "resources/read")
         source = "uri";
+    // SEP-2663 "Streamable HTTP: Routing Headers": a task request names its task, so that
+    // intermediaries can route it to where the task lives.
+    else if (request.method == "tasks/get" || request.method == "tasks/update" ||
+             request.method == "tasks/cancel")
+        source = "taskId";
     if (source.empty()) return std::nullopt;
     auto raw = header("Mcp-Name");
     if (raw.empty()) return "the Mcp-Name header is required for " + std::string(request.method);

@@ -25,7 +25,8 @@ std::optional<std::string> decode_header_value(std::string_view value);
 
 /// Checks the standard headers of one modern request: MCP-Protocol-Version against the
 /// `_meta` version (when the body names one), Mcp-Method against `method`, and Mcp-Name
-/// against params.name / params.uri for tools/call, prompts/get and resources/read.
+/// against params.name / params.uri for tools/call, prompts/get and resources/read, and
+/// params.taskId for tasks/get, tasks/update and tasks/cancel (SEP-2663).
 /// Returns the HeaderMismatch message, or nullopt when they agree.
 std::optional<std::string> check_standard_headers(const HeaderLookup& header,
                                                   const protocol::Classified& request);

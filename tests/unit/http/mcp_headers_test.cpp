@@ -50,6 +50,24 @@ TEST(McpHeaders, StandardHeadersMustMatchTheBody) {
     EXPECT_TRUE(check_standard_headers(lookup(wrong_version), c));
 }
 
+TEST(McpHeaders, TaskRequestsNameTheirTask) {
+    // SEP-2663 "Routing Headers": Mcp-Name mirrors params.taskId on the task methods.
+    for (std::string method : {"tasks/get", "tasks/update", "tasks/cancel"}) {
+        auto body = json::parse(R"({"jsonrpc":"2.0","id":1,"method":")" + method +
+                                R"(","params":{"taskId":"t-123"}})");
+        auto c = pr::classify(body);
+        std::map<std::string, std::string> ok{
+            {"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Method", method}, {"Mcp-Name", "t-123"}};
+        EXPECT_FALSE(check_standard_headers(lookup(ok), c)) << method;
+        auto other = ok;
+        other["Mcp-Name"] = "t-999";
+        EXPECT_TRUE(check_standard_headers(lookup(other), c)) << method;
+        auto none = ok;
+        none.erase("Mcp-Name");
+        EXPECT_TRUE(check_standard_headers(lookup(none), c)) << method;
+    }
+}
+
 TEST(McpHeaders, ParamHeadersFollowXMcpHeader) {
     auto schema = json::parse(R"({"type":"object","properties":{)"
                               R"("region":{"type":"string","x-mcp-header":"Region"},)"

@@ -270,6 +270,30 @@ TEST(TaskStore, SurvivesARestart) {
     EXPECT_EQ(store->get(done_id, kBob, kT0 + 10s).error(), tk::Error::not_found);
 }
 
+TEST(TaskStore, KeepsTheAnswersGatheredBeforeTheTask) {
+    // SEP-2663 "Composition": answers of InputRequiredResult rounds become the task's
+    // first recorded answers, and their keys are never asked again.
+    const auto path = temp_db("gathered");
+    std::string id;
+    {
+        auto store = open_store(path);
+        auto n = new_task();
+        n.input_responses = obj(R"({"name":{"action":"accept","content":{"name":"Alice"}}})");
+        auto created = store->create(n, kT0);
+        ASSERT_TRUE(created);
+        EXPECT_EQ(created->input_responses, n.input_responses);
+        id = created->id;
+    }
+    auto store = open_store(path);
+    auto task = store->get(id, kAlice, kT0 + 1s);
+    ASSERT_TRUE(task);
+    EXPECT_EQ(task->input_responses.at("name").at("content").at("name").as_string(), "Alice");
+    EXPECT_EQ(
+        store->update(id, ask(R"({"name":{"method":"elicitation/create","params":{}}})"), kT0 + 2s)
+            .error(),
+        tk::Error::invalid_transition);
+}
+
 TEST(TaskStore, FindsUnfinishedWorkAfterARestart) {
     const auto path = temp_db("unfinished");
     std::string working_id;
