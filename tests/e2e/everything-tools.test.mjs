@@ -13,6 +13,8 @@ import { connect, echoSampling, PNG_SIGNATURE } from './helpers.mjs';
 const EXPECTED_TOOLS = [
   'json_schema_2020_12_tool',
   'test_audio_content',
+  'test_cancellable_wait', // the fixture's own: cancellation made observable (modern-sdk)
+  'test_cancellation_probe',
   'test_custom_headers',
   'test_elicitation',
   'test_elicitation_sep1034_defaults',
