@@ -18,6 +18,24 @@ function newClient(mode) {
   );
 }
 
+// test_cancellable_wait waits until it is cancelled or its time is up;
+// test_cancellation_probe counts the calls that started, were cancelled and ran to the end.
+// Tests wait until an aborted call has ended either way, then require that it was
+// cancelled: without the cancellation the call runs its full time and counts as completed.
+async function cancellationProbe(client) {
+  const result = await client.callTool({ name: 'test_cancellation_probe', arguments: {} });
+  return JSON.parse(result.content[0].text);
+}
+
+async function waitForCallEnd(client, before) {
+  let now = before;
+  while (now.cancelled + now.completed === before.cancelled + before.completed) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    now = await cancellationProbe(client);
+  }
+  return now;
+}
+
 // What both transports must do the same way.
 function commonChecks(peer) {
   it('speaks 2026-07-28', () => {
@@ -88,6 +106,28 @@ function commonChecks(peer) {
     await waitFor(() => changes.length > 0, 5000, 'notifications/tools/list_changed');
     await subscription.close();
   });
+
+  it('cancels a call the client aborts (HTTP: the stream closes; stdio: notifications/cancelled)', async () => {
+    // No progress token: over HTTP the answer would be one JSON body, so nothing is written
+    // to the connection until the handler ends; the server must notice the close by reading.
+    const { client } = peer();
+    const before = await cancellationProbe(client);
+    const controller = new AbortController();
+    const call = client.callTool(
+      { name: 'test_cancellable_wait', arguments: { ms: 20000 } },
+      { signal: controller.signal },
+    );
+    call.catch(() => {});
+    while ((await cancellationProbe(client)).started === before.started)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort();
+    await assert.rejects(call);
+    const after = await waitForCallEnd(client, before);
+    assert.equal(after.cancelled, before.cancelled + 1, JSON.stringify({ before, after }));
+    assert.equal(after.completed, before.completed, JSON.stringify({ before, after }));
+    const again = await client.callTool({ name: 'test_simple_text', arguments: {} });
+    assert.equal(again.content[0].type, 'text');
+  });
 }
 
 describe('SDK v2 client pinned to 2026-07-28 over HTTP', { timeout: 120000 }, () => {
@@ -107,23 +147,9 @@ describe('SDK v2 client pinned to 2026-07-28 over HTTP', { timeout: 120000 }, ()
   commonChecks(() => peer);
 
   // Closing the response stream is the cancellation of a 2026-07-28 request over HTTP
-  // ("Cancellation"). test_cancellable_wait waits until it is cancelled or its time is up;
-  // test_cancellation_probe counts the calls that started, were cancelled and ran to the
-  // end. The tests wait until the aborted call has ended either way, then require that it
-  // was cancelled: without the cancellation the call runs its full time and counts as
-  // completed.
-  async function probe() {
-    const result = await peer.client.callTool({ name: 'test_cancellation_probe', arguments: {} });
-    return JSON.parse(result.content[0].text);
-  }
-  async function waitForEnd(before) {
-    let now = before;
-    while (now.cancelled + now.completed === before.cancelled + before.completed) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      now = await probe();
-    }
-    return now;
-  }
+  // ("Cancellation"); see cancellationProbe.
+  const probe = () => cancellationProbe(peer.client);
+  const waitForEnd = (before) => waitForCallEnd(peer.client, before);
   function rawCall(id, name, args, { signal, progressToken } = {}) {
     return fetch(server.url, {
       method: 'POST',
@@ -151,25 +177,6 @@ describe('SDK v2 client pinned to 2026-07-28 over HTTP', { timeout: 120000 }, ()
       }),
     });
   }
-
-  it('cancels a call whose plain JSON answer is pending when the SDK client aborts it', async () => {
-    // No progress token: the answer would be one JSON body, so nothing is written to the
-    // connection until the handler ends; the server must notice the close by reading.
-    const before = await probe();
-    const controller = new AbortController();
-    const call = peer.client.callTool(
-      { name: 'test_cancellable_wait', arguments: { ms: 20000 } },
-      { signal: controller.signal },
-    );
-    call.catch(() => {});
-    while ((await probe()).started === before.started)
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    controller.abort();
-    await assert.rejects(call);
-    const after = await waitForEnd(before);
-    assert.equal(after.cancelled, before.cancelled + 1, JSON.stringify({ before, after }));
-    assert.equal(after.completed, before.completed, JSON.stringify({ before, after }));
-  });
 
   it('cancels a call when its SSE response stream is closed', async () => {
     const before = await probe();
@@ -283,6 +290,26 @@ describe('SDK v2 client in auto mode', { timeout: 120000 }, () => {
     } finally {
       await client.close().catch(() => {});
       await server.kill();
+    }
+  });
+
+  it('picks 2026-07-28 over stdio', async () => {
+    const client = newClient('auto');
+    try {
+      await client.connect(
+        new StdioClientTransport({
+          command: binary('warden-everything'),
+          args: [],
+          env: { ...process.env, WARDEN_EVERYTHING_WATCH_MS: '0' },
+          stderr: 'ignore',
+        }),
+      );
+      assert.equal(client.getProtocolEra(), 'modern');
+      assert.equal(client.getNegotiatedProtocolVersion(), MODERN);
+      const result = await client.callTool({ name: 'test_simple_text', arguments: {} });
+      assert.equal(result.content[0].type, 'text');
+    } finally {
+      await client.close().catch(() => {});
     }
   });
 });
