@@ -4,6 +4,7 @@
 #include "server/dispatch.hpp"
 #include "server/listener.hpp"
 #include "server/session.hpp"
+#include "server/wire.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -29,6 +30,7 @@ std::string os_user() {
 
 ServerCore::ServerCore(ServerInfo info, ServerOptions options)
     : info_(std::move(info)),
+      identity_(server_identity(info_)),
       options_(std::move(options)),
       local_user_id_(options_.local_user_id.empty() ? os_user() : options_.local_user_id),
       waiting_calls_(std::make_shared<WaitingCalls>(

@@ -106,7 +106,7 @@ void finish(const ServerCore& core, const std::shared_ptr<detail::CallState>& ca
             obj["resultType"] = "complete";
             auto& meta = obj["_meta"];
             if (!meta.is_object()) meta = json::object{};
-            meta.get_object()[meta_key::server_info] = server_identity(core.info());
+            meta.get_object()[meta_key::server_info] = core.identity();
         }
         call->exchange->complete(pr::make_result(call->request_id, std::move(value)));
     }
