@@ -103,9 +103,10 @@ void finish(const ServerCore& core, const std::shared_ptr<detail::CallState>& ca
         if (call->modern && value.is_object()) {
             // 2026-07-28: every result says what it is, and the server identifies itself.
             auto& obj = value.get_object();
+            obj.reserve(obj.size() + 2);  // one growth, not two
             obj["resultType"] = "complete";
             auto& meta = obj["_meta"];
-            if (!meta.is_object()) meta = json::object{};
+            if (!meta.is_object()) meta.emplace_object();
             meta.get_object()[meta_key::server_info] = core.identity();
         }
         call->exchange->complete(pr::make_result(call->request_id, std::move(value)));
