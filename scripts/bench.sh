@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Warden's benchmark suite, side by side with the official TypeScript SDK, in one command:
 #   HTTP load (wrk): warden-quickstart and bench/http/peer/server.mjs, no auth / ES256 / RS256,
-#     1 and 32 connections; Warden stateful; the nginx ceiling (one worker, fixed reply)
+#     1 and 32 connections; MCP 2026-07-28 (ES256) against the SDK v2 peer (server-v2.mjs); Warden stateful; the nginx ceiling (one worker, fixed reply)
 #     against Warden with one I/O thread;
 #   memory: idle RSS and 10,000 idle sessions;
 #   micro benchmarks (Google Benchmark) beside `openssl speed` (scripts/bench-micro.sh);
@@ -12,6 +12,8 @@
 # SKIP_MICRO=1, SKIP_PROFILE=1, NO_BUILD=1, BENCH_OUT (default bench/results),
 # BENCH_BUILD (the build directory, default build-release), ONLY_OBSERVABILITY=1 (just the
 # rows that compare metrics and the audit log off and on, printed, nothing written).
+# ONLY=modern runs just the 2026-07-28 rows and the ES256 rows they are compared with, and
+# prints their table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -76,11 +78,12 @@ start_warden() {
     pids+=("$server_pid")
     wait_listening "$log"
 }
-# start_peer AUTH(on|off): the TypeScript SDK server on $pport.
+# start_peer AUTH(on|off) [SCRIPT]: the TypeScript SDK server on $pport (SDK v1,
+# bench/http/peer/server.mjs, unless SCRIPT names the v2 peer, server-v2.mjs).
 start_peer() {
     local log=$tmp/peer.log envs=(PATH="$PATH" HOME="$HOME" PORT="$pport")
     [ "$1" = on ] && envs+=(JWKS_FILE="$tmp/jwks.json" ISSUER="$issuer" AUDIENCE="$canonical")
-    env -i "${envs[@]}" "$node" bench/http/peer/server.mjs >"$log" 2>&1 &
+    env -i "${envs[@]}" "$node" "bench/http/peer/${2:-server.mjs}" >"$log" 2>&1 &
     server_pid=$!
     pids+=("$server_pid")
     wait_listening "$log"
@@ -203,12 +206,36 @@ if [ -n "${ONLY_OBSERVABILITY:-}" ]; then
     observability_rows
     exit 0
 fi
+# MCP 2026-07-28 (per-request _meta, Mcp-Method/Mcp-Name checked), authenticated, beside
+# the legacy stateless row on the same server process; then the TypeScript SDK v2 peer in
+# its 2026-07-28 pattern.
+modern_rows() {
+    start_warden on --stateless --json-response
+    for c in 1 32; do load warden "stateless JSON" ES256 "$c" "$wport" "$es256"; done
+    for c in 1 32; do MODERN=1 load warden "2026-07-28 stateless" ES256 "$c" "$wport" "$es256"; done
+    stop_server
+    start_peer on server-v2.mjs
+    for c in 1 32; do MODERN=1 load peer "2026-07-28 (SDK v2)" ES256 "$c" "$pport" "$es256"; done
+    stop_server
+}
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 echo "== HTTP load: wrk -t1, ${warmup}s warm-up + ${duration}s per row; load average before: $load_before"
+if [ "${ONLY:-}" = modern ]; then
+    # The 2026-07-28 rows alone, with the legacy stateless and the SDK v1 peer's ES256 rows
+    # to compare with: a short run that leaves bench/results/ alone.
+    modern_rows
+    start_peer on
+    for c in 1 32; do load peer "stateless JSON (SDK)" ES256 "$c" "$pport" "$es256"; done
+    stop_server
+    echo "== table (started $started; load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg))"
+    python3 bench/http/report.py "$results" "$tmp/chart.dat"
+    exit 0
+fi
 sweep warden "stateless JSON" start_warden "$wport" --stateless --json-response
 sweep peer "stateless JSON (SDK)" start_peer "$pport"
+modern_rows
 
 # The same request path, but the tool runs on the worker pool (echo is non_blocking and
 # runs on the I/O thread): convert_temperature, a typed tool with structured output.
@@ -234,7 +261,6 @@ for c in 1 32; do load warden "stateless, 1 I/O thread" none "$c" "$wport"; done
 stop_server
 start_warden on --stateless --json-response --io-threads 1
 for c in 1 32; do load warden "stateless, 1 I/O thread" ES256 "$c" "$wport" "$es256"; done
-# The same call in MCP 2026-07-28 (per-request _meta, Mcp-Method/Mcp-Name checked).
 for c in 1 32; do MODERN=1 load warden "2026-07-28, 1 I/O thread" ES256 "$c" "$wport" "$es256"; done
 stop_server
 start_warden on --stateless --json-response --io-threads 1 --workers 1

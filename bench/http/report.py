@@ -15,6 +15,8 @@ def find(server, auth, conns, mode):
 
 
 WARDEN, PEER, NGINX = "stateless JSON", "stateless JSON (SDK)", "fixed reply"
+# 2026-07-28 rows are compared with the SDK v2 peer serving that revision.
+MODERN_PEER = "2026-07-28 (SDK v2)"
 
 
 def ratio(a, b, key, invert=False):
@@ -30,7 +32,8 @@ print("| server | mode | auth | conns | requests/s | p50 ms | p99 ms | errors | 
 print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     # The peer runs one configuration; Warden's rows in other modes are compared with it too.
-    peer = find("peer", r["auth"], r["conns"], PEER) if r["server"] == "warden" else None
+    peer_mode = MODERN_PEER if r["mode"].startswith("2026-07-28") else PEER
+    peer = find("peer", r["auth"], r["conns"], peer_mode) if r["server"] == "warden" else None
     ceiling = ""
     nginx = find("nginx", "none", r["conns"], NGINX)
     if r["server"] == "warden" and nginx:

@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -49,6 +50,53 @@ void add_triggers(warden::App& app) {
                  };
                  app.add_prompt(std::move(marker));
                  return ToolResult::text("Mutation triggered");
+             });
+}
+
+// Cancellation made observable: a call that waits until it is cancelled, and a probe that
+// tells how many such calls started and how many saw their cancellation (over 2026-07-28
+// HTTP, closing the response stream is the cancellation; e2e tests read the probe).
+void add_cancellation_tools(warden::App& app) {
+    struct Counts {
+        std::atomic<int> started{0};
+        std::atomic<int> cancelled{0};
+        std::atomic<int> completed{0};
+    };
+    static Counts counts;
+    warden::Tool wait;
+    wait.name = "test_cancellable_wait";
+    wait.description =
+        "Waits up to ms milliseconds (default 30000) or until cancelled; sends one progress "
+        "notification first when the request has a progress token";
+    wait.input_schema = json::parse(R"json({
+        "type": "object",
+        "properties": {"ms": {"type": "integer", "minimum": 0, "maximum": 60000}}})json")
+                            .as_object();
+    app.tool(std::move(wait), [](const json::object& args, Context& ctx) {
+        ++counts.started;
+        const auto* ms = args.if_contains("ms");
+        const auto deadline =
+            std::chrono::steady_clock::now() +
+            std::chrono::milliseconds(ms && ms->is_int64() ? ms->get_int64() : 30000);
+        ctx.progress(0, 1, "waiting");
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (ctx.cancelled()) {
+                ++counts.cancelled;
+                return ToolResult::text("cancelled");
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        ++counts.completed;
+        return ToolResult::text("waited");
+    });
+    app.tool(no_arguments("test_cancellation_probe",
+                          "How many test_cancellable_wait calls started, were cancelled and "
+                          "waited to the end"),
+             [](Context&) {
+                 return ToolResult::text(
+                     json::serialize(json::object{{"started", counts.started.load()},
+                                                  {"cancelled", counts.cancelled.load()},
+                                                  {"completed", counts.completed.load()}}));
              });
 }
 
@@ -100,6 +148,7 @@ void register_modern_tools(warden::App& app) {
         return ToolResult::text("Custom headers tool called with: " + json::serialize(args));
     });
     add_triggers(app);
+    add_cancellation_tools(app);
 }
 
 }  // namespace everything

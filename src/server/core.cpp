@@ -5,6 +5,7 @@
 #include "server/listener.hpp"
 #include "server/session.hpp"
 #include "server/task_runner.hpp"
+#include "server/wire.hpp"
 
 #include "observability/hub.hpp"
 
@@ -46,6 +47,7 @@ state::KeyRing ephemeral_key_ring() {
 
 ServerCore::ServerCore(ServerInfo info, ServerOptions options)
     : info_(std::move(info)),
+      identity_(server_identity(info_)),
       options_(std::move(options)),
       local_user_id_(options_.local_user_id.empty() ? os_user() : options_.local_user_id),
       waiting_calls_(std::make_shared<WaitingCalls>(

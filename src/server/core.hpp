@@ -44,6 +44,9 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     ServerCore& operator=(const ServerCore&) = delete;
 
     const ServerInfo& info() const { return info_; }
+    /// The server's `Implementation` object (name, version, title, ...), built once: every
+    /// 2026-07-28 result carries it in `_meta`.
+    const json::object& identity() const { return identity_; }
     const ServerOptions& options() const { return options_; }
     Registry& registry() { return registry_; }
     const Registry& registry() const { return registry_; }
@@ -127,6 +130,7 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     void on_registry_change(RegistryKind kind);
 
     ServerInfo info_;
+    json::object identity_;
     ServerOptions options_;
     std::string local_user_id_;
     std::shared_ptr<WaitingCalls> waiting_calls_;

@@ -137,10 +137,11 @@ void finish(const ServerCore& core, const std::shared_ptr<detail::CallState>& ca
             // 2026-07-28: every result says what it is, and the server identifies itself.
             // A CreateTaskResult already says "task" (tasks extension).
             auto& obj = value.get_object();
+            obj.reserve(obj.size() + 2);  // one growth, not two
             if (!obj.contains("resultType")) obj["resultType"] = "complete";
             auto& meta = obj["_meta"];
-            if (!meta.is_object()) meta = json::object{};
-            meta.get_object()[meta_key::server_info] = server_identity(core.info());
+            if (!meta.is_object()) meta.emplace_object();
+            meta.get_object()[meta_key::server_info] = core.identity();
         }
         call->exchange->complete(pr::make_result(call->request_id, std::move(value)));
     }

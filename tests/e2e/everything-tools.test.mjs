@@ -19,6 +19,8 @@ const EXPECTED_TOOLS = [
   'protocol_error_job',
   'slow_compute',
   'test_audio_content',
+  'test_cancellable_wait', // the fixture's own: cancellation made observable (modern-sdk)
+  'test_cancellation_probe',
   'test_custom_headers',
   'test_elicitation',
   'test_elicitation_sep1034_defaults',

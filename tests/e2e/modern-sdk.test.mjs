@@ -2,6 +2,7 @@
 // to the modern revision over HTTP and stdio, and in auto mode.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
@@ -22,6 +23,24 @@ function newClient(mode) {
   }));
   client.setRequestHandler('roots/list', () => ({ roots: [{ uri: 'file:///work', name: 'work' }] }));
   return client;
+}
+
+// test_cancellable_wait waits until it is cancelled or its time is up;
+// test_cancellation_probe counts the calls that started, were cancelled and ran to the end.
+// Tests wait until an aborted call has ended either way, then require that it was
+// cancelled: without the cancellation the call runs its full time and counts as completed.
+async function cancellationProbe(client) {
+  const result = await client.callTool({ name: 'test_cancellation_probe', arguments: {} });
+  return JSON.parse(result.content[0].text);
+}
+
+async function waitForCallEnd(client, before) {
+  let now = before;
+  while (now.cancelled + now.completed === before.cancelled + before.completed) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    now = await cancellationProbe(client);
+  }
+  return now;
 }
 
 // What both transports must do the same way.
@@ -107,6 +126,28 @@ function commonChecks(peer) {
     await waitFor(() => changes.length > 0, 5000, 'notifications/tools/list_changed');
     await subscription.close();
   });
+
+  it('cancels a call the client aborts (HTTP: the stream closes; stdio: notifications/cancelled)', async () => {
+    // No progress token: over HTTP the answer would be one JSON body, so nothing is written
+    // to the connection until the handler ends; the server must notice the close by reading.
+    const { client } = peer();
+    const before = await cancellationProbe(client);
+    const controller = new AbortController();
+    const call = client.callTool(
+      { name: 'test_cancellable_wait', arguments: { ms: 20000 } },
+      { signal: controller.signal },
+    );
+    call.catch(() => {});
+    while ((await cancellationProbe(client)).started === before.started)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort();
+    await assert.rejects(call);
+    const after = await waitForCallEnd(client, before);
+    assert.equal(after.cancelled, before.cancelled + 1, JSON.stringify({ before, after }));
+    assert.equal(after.completed, before.completed, JSON.stringify({ before, after }));
+    const again = await client.callTool({ name: 'test_simple_text', arguments: {} });
+    assert.equal(again.content[0].type, 'text');
+  });
 }
 
 describe('SDK v2 client pinned to 2026-07-28 over HTTP', { timeout: 120000 }, () => {
@@ -125,42 +166,106 @@ describe('SDK v2 client pinned to 2026-07-28 over HTTP', { timeout: 120000 }, ()
 
   commonChecks(() => peer);
 
-  it('cancels a call when its response stream closes', async () => {
-    // A raw POST whose SSE stream is abandoned mid-call: the server must not crash and
-    // must keep serving.
-    const controller = new AbortController();
-    const res = await fetch(server.url, {
+  // Closing the response stream is the cancellation of a 2026-07-28 request over HTTP
+  // ("Cancellation"); see cancellationProbe.
+  const probe = () => cancellationProbe(peer.client);
+  const waitForEnd = (before) => waitForCallEnd(peer.client, before);
+  function rawCall(id, name, args, { signal, progressToken } = {}) {
+    return fetch(server.url, {
       method: 'POST',
-      signal: controller.signal,
+      signal,
       headers: {
         'Content-Type': 'application/json',
         Accept: POST_ACCEPT,
         'MCP-Protocol-Version': MODERN,
         'Mcp-Method': 'tools/call',
-        'Mcp-Name': 'test_tool_with_progress',
+        'Mcp-Name': name,
       },
       body: JSON.stringify({
         jsonrpc: '2.0',
-        id: 'c1',
+        id,
         method: 'tools/call',
         params: {
-          name: 'test_tool_with_progress',
-          arguments: {},
+          name,
+          arguments: args,
           _meta: {
-            progressToken: 'p',
+            ...(progressToken !== undefined && { progressToken }),
             'io.modelcontextprotocol/protocolVersion': MODERN,
             'io.modelcontextprotocol/clientCapabilities': {},
           },
         },
       }),
     });
+  }
+
+  it('cancels a call when its SSE response stream is closed', async () => {
+    const before = await probe();
+    const controller = new AbortController();
+    const res = await rawCall('c1', 'test_cancellable_wait', { ms: 20000 }, {
+      signal: controller.signal,
+      progressToken: 'p',
+    });
     assert.equal(res.headers.get('content-type'), 'text/event-stream');
     assert.equal(res.headers.get('x-accel-buffering'), 'no');
     const reader = res.body.getReader();
-    await reader.read();
+    await reader.read(); // the progress notification: the handler runs
     controller.abort();
-    const after = await peer.client.callTool({ name: 'test_simple_text', arguments: {} });
-    assert.equal(after.content[0].type, 'text');
+    const after = await waitForEnd(before);
+    assert.equal(after.cancelled, before.cancelled + 1, JSON.stringify({ before, after }));
+    const again = await peer.client.callTool({ name: 'test_simple_text', arguments: {} });
+    assert.equal(again.content[0].type, 'text');
+  });
+
+  it('keeps a pipelined request that arrives while a call runs, and does not cancel the call', async () => {
+    const before = await probe();
+    const post = (id, name, args) => {
+      const body = JSON.stringify({
+        jsonrpc: '2.0',
+        id,
+        method: 'tools/call',
+        params: {
+          name,
+          arguments: args,
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': MODERN,
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+        },
+      });
+      return (
+        `POST /mcp HTTP/1.1\r\nHost: ${server.hostHeader}\r\nContent-Type: application/json\r\n` +
+        `Accept: ${POST_ACCEPT}\r\nMCP-Protocol-Version: ${MODERN}\r\nMcp-Method: tools/call\r\n` +
+        `Mcp-Name: ${name}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+      );
+    };
+    const data = await new Promise((resolve, reject) => {
+      const socket = net.connect(server.port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk;
+        if ((text.match(/HTTP\/1\.1 200 /g) ?? []).length === 2 && text.endsWith('}')) {
+          socket.end();
+          resolve(text);
+        }
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(text));
+      socket.on('connect', async () => {
+        // The second request comes while the first one runs, in two pieces.
+        socket.write(post(1, 'test_cancellable_wait', { ms: 300 }));
+        await new Promise((r) => setTimeout(r, 100));
+        const second = post(2, 'test_simple_text', {});
+        socket.write(second.slice(0, 40));
+        await new Promise((r) => setTimeout(r, 20));
+        socket.write(second.slice(40));
+      });
+    });
+    assert.equal((data.match(/HTTP\/1\.1 200 /g) ?? []).length, 2, data);
+    assert.deepEqual([...data.matchAll(/"id":(\d+)/g)].map((m) => Number(m[1])), [1, 2]);
+    assert.match(data, /"text":"waited"/);
+    const after = await probe();
+    assert.equal(after.completed, before.completed + 1, JSON.stringify({ before, after }));
+    assert.equal(after.cancelled, before.cancelled);
   });
 
   it('answers GET with 405 and ignores Mcp-Session-Id', async () => {
@@ -205,6 +310,26 @@ describe('SDK v2 client in auto mode', { timeout: 120000 }, () => {
     } finally {
       await client.close().catch(() => {});
       await server.kill();
+    }
+  });
+
+  it('picks 2026-07-28 over stdio', async () => {
+    const client = newClient('auto');
+    try {
+      await client.connect(
+        new StdioClientTransport({
+          command: binary('warden-everything'),
+          args: [],
+          env: { ...process.env, WARDEN_EVERYTHING_WATCH_MS: '0' },
+          stderr: 'ignore',
+        }),
+      );
+      assert.equal(client.getProtocolEra(), 'modern');
+      assert.equal(client.getNegotiatedProtocolVersion(), MODERN);
+      const result = await client.callTool({ name: 'test_simple_text', arguments: {} });
+      assert.equal(result.content[0].type, 'text');
+    } finally {
+      await client.close().catch(() => {});
     }
   });
 });

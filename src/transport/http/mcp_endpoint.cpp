@@ -6,6 +6,7 @@
 #include "server/authorization.hpp"
 #include "server/dispatch.hpp"
 #include "server/request_meta.hpp"
+#include "transport/http/ascii.hpp"
 #include "transport/http/mcp_headers.hpp"
 #include "transport/http/media_type.hpp"
 #include "transport/http/observe.hpp"
@@ -99,10 +100,37 @@ Response modern_error(const Request& req, unsigned status, const json_value& id,
         req, status, boost::json::serialize(pr::make_error(id, code, message, std::move(data))));
 }
 
+// The headers a POST's handling reads, found in one pass over the fields (the first of
+// each name, as Beast's lookup gives): a lookup by a name Beast does not know costs a hash
+// against its table of known fields, then a search of the message's fields, each time.
+struct McpHeaderValues {
+    std::string_view version;  // MCP-Protocol-Version
+    std::string_view method;   // Mcp-Method (2026-07-28)
+    std::string_view name;     // Mcp-Name (2026-07-28)
+};
+
+McpHeaderValues read_mcp_headers(const Request& req) {
+    McpHeaderValues out;
+    bool version = false, method = false, name = false;
+    for (const auto& field : req) {
+        const auto n = field.name_string();
+        if (!version && ascii_iequals(n, kVersionHeader)) {
+            out.version = field.value();
+            version = true;
+        } else if (!method && ascii_iequals(n, "Mcp-Method")) {
+            out.method = field.value();
+            method = true;
+        } else if (!name && ascii_iequals(n, "Mcp-Name")) {
+            out.name = field.value();
+            name = true;
+        }
+    }
+    return out;
+}
+
 // MCP 2026-07-28 "Versioning": a request is modern when it names a modern (or unknown)
 // version in the MCP-Protocol-Version header, or carries the per-request `_meta`.
-bool is_modern_post(const Request& req, const json_value& message) {
-    auto version = req[kVersionHeader];
+bool is_modern_post(std::string_view version, const json_value& message) {
     if (!version.empty() && !pr::is_supported_version(version)) return true;
     const auto* obj = message.if_object();
     if (!obj) return false;
@@ -121,7 +149,7 @@ Response stream_head(const Request& req, const std::string& session_id) {
 // context its `_meta` gives. No session is looked up or made; Mcp-Session-Id and
 // Last-Event-ID are ignored.
 net::awaitable<bool> handle_modern_post(HttpServer::Impl& server, Connection& conn, Request& req,
-                                        const json_value& message,
+                                        const McpHeaderValues& mcp, const json_value& message,
                                         const std::shared_ptr<const Principal>& principal) {
     static const json_value kNoId;
     if (!message.is_object())
@@ -151,7 +179,7 @@ net::awaitable<bool> handle_modern_post(HttpServer::Impl& server, Connection& co
 
     // A version no era of this server speaks: UnsupportedProtocolVersionError, whether
     // or not the rest of the request is well formed (the client picks from data.supported).
-    if (auto version = req[kVersionHeader];
+    if (auto version = mcp.version;
         !version.empty() && !pr::is_supported_version(version) && !pr::is_modern_version(version)) {
         auto error = server::unsupported_version_error(version);
         co_return co_await write_response(
@@ -162,7 +190,12 @@ net::awaitable<bool> handle_modern_post(HttpServer::Impl& server, Connection& co
                 error.data),
             kWriteTimeout);
     }
-    const HeaderLookup header = [&req](std::string_view name) { return req[name]; };
+    const HeaderLookup header = [&req, &mcp](std::string_view name) -> std::string_view {
+        if (name == kVersionHeader) return mcp.version;
+        if (name == "Mcp-Method") return mcp.method;
+        if (name == "Mcp-Name") return mcp.name;
+        return req[name];
+    };
     if (auto problem = check_standard_headers(header, c))
         co_return co_await write_response(
             conn,
@@ -246,8 +279,9 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
                                                          "Parse error: the body is not valid JSON"),
                                           kWriteTimeout);
     }
-    if (is_modern_post(req, *message))
-        co_return co_await handle_modern_post(server, conn, req, *message, principal);
+    const auto mcp = read_mcp_headers(req);
+    if (is_modern_post(mcp.version, *message))
+        co_return co_await handle_modern_post(server, conn, req, mcp, *message, principal);
     if (batch_contains_initialize(*message)) {
         co_return co_await write_response(
             conn, bad_request(req, "Invalid request: initialize cannot be batched"), kWriteTimeout);
@@ -270,7 +304,7 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
         // One request, no session: the request-centric core answers it with the context
         // the headers give (batches, 2025-03-26 only, still go through a session below).
         const auto& c = single;
-        auto version = req[kVersionHeader];
+        auto version = mcp.version;
         auto settings = server.stream_settings(nullptr);
         settings.priming = version >= pr::kVersion2025_11_25;
         auto stream = std::make_shared<Stream>(settings.json_only ? std::string() : random_hex(8),
@@ -292,7 +326,7 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
         session = server.core->create_session({});
         session->set_stateless(true);
         if (!initialize) {
-            auto version = req[kVersionHeader];
+            auto version = mcp.version;
             // No header means 2025-03-26 (MCP: the server assumes it for compatibility).
             session->assume_initialized(version.empty() ? std::string(pr::kVersion2025_03_26)
                                                         : std::string(version));

@@ -2,7 +2,7 @@
 
 #include <array>
 #include <charconv>
-#include <cmath>
+#include <cstdint>
 
 namespace warden::transport::http {
 
@@ -50,10 +50,12 @@ std::optional<std::string> base64_decode(std::string_view in) {
     return out;
 }
 
-std::string_view string_param(const json::object* params, std::string_view key) {
-    if (!params) return {};
+// The string at params[key]; nullopt when params has none (then no header can match it).
+std::optional<std::string_view> string_param(const json::object* params, std::string_view key) {
+    if (!params) return std::nullopt;
     const auto* v = params->if_contains(key);
-    return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
+    if (!v || !v->is_string()) return std::nullopt;
+    return std::string_view(v->get_string());
 }
 
 // Header field names are tokens (RFC 9110 section 5.1).
@@ -73,18 +75,31 @@ bool is_token(std::string_view s) {
 bool same_value(std::string_view header, const json::value& body) {
     if (body.is_string()) return header == body.get_string();
     if (body.is_bool()) return header == (body.get_bool() ? "true" : "false");
-    double number = 0;
-    if (body.is_int64())
-        number = static_cast<double>(body.get_int64());
-    else if (body.is_uint64())
-        number = static_cast<double>(body.get_uint64());
-    else if (body.is_double())
-        number = body.get_double();
-    else
-        return false;
+    if (body.is_int64() || body.is_uint64()) {
+        // "Value Encoding": an integer is its decimal string. Compared exactly, as integers
+        // (a double holds them only up to 2^53, and 2^53 + 1 must not match "2^53"); a
+        // fraction of zeros ("42.0") is still the same number.
+        if (auto dot = header.find('.'); dot != std::string_view::npos) {
+            const auto fraction = header.substr(dot + 1);
+            if (fraction.empty() || fraction.find_first_not_of('0') != std::string_view::npos)
+                return false;
+            header = header.substr(0, dot);
+        }
+        const char* const end = header.data() + header.size();
+        if (body.is_int64()) {
+            std::int64_t parsed = 0;
+            auto [ptr, ec] = std::from_chars(header.data(), end, parsed);
+            return ec == std::errc() && ptr == end && parsed == body.get_int64();
+        }
+        std::uint64_t parsed = 0;
+        auto [ptr, ec] = std::from_chars(header.data(), end, parsed);
+        return ec == std::errc() && ptr == end && parsed == body.get_uint64();
+    }
+    if (!body.is_double()) return false;
     double parsed = 0;
-    auto [ptr, ec] = std::from_chars(header.data(), header.data() + header.size(), parsed);
-    return ec == std::errc() && ptr == header.data() + header.size() && parsed == number;
+    const char* const end = header.data() + header.size();
+    auto [ptr, ec] = std::from_chars(header.data(), end, parsed);
+    return ec == std::errc() && ptr == end && parsed == body.get_double();
 }
 
 struct ParamWalk {
@@ -172,7 +187,8 @@ std::optional<std::string> check_standard_headers(const HeaderLookup& header,
     if (raw.empty()) return "the Mcp-Name header is required for " + std::string(request.method);
     auto name = decode_header_value(raw);
     if (!name) return "the Mcp-Name header has invalid characters or bad Base64";
-    if (*name != string_param(request.params, source))
+    auto expected = string_param(request.params, source);
+    if (!expected || *name != *expected)
         return "the Mcp-Name header does not match params." + std::string(source);
     return std::nullopt;
 }

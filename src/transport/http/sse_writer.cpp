@@ -4,6 +4,8 @@
 #include "observability/hub.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -21,6 +23,8 @@ namespace {
 // notice a client that went away.
 constexpr auto kKeepAliveInterval = std::chrono::seconds(15);
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
+// The most a socket read takes at once while a request is in flight.
+constexpr std::size_t kWatchReadBytes = 16 * 1024;
 
 std::string format_event(const Stream& stream, const SseEvent& e) {
     std::string out;
@@ -108,6 +112,41 @@ struct Attachment {
     }
 };
 
+enum class Waited {
+    news,         ///< the stream was woken, or bytes of a next request arrived
+    quiet,        ///< the keep-alive interval passed without news
+    client_gone,  ///< the client closed or reset the connection
+};
+
+// Waits for news until the keep-alive interval passes. With `room` > 0 the socket is read
+// meanwhile, so a client that closes the connection is noticed at once rather than at the
+// next write (which a plain JSON answer does not have until the handler is done): MCP
+// 2026-07-28 "Cancellation" makes closing the response stream the request's cancellation.
+// A half-close is taken as a close: HTTP/1.1 gives a client no reason to half-close while
+// it waits for an answer. What arrives instead is the next request of a pipelining client
+// (RFC 9112 §9.3.2): it is kept in the connection's buffer, where the next read_part finds
+// it, and at most `room` bytes of it are taken before its turn; past that the kernel holds
+// the rest and only writes notice a close.
+net::awaitable<Waited> wait_for_news(Connection& conn, net::steady_timer& wake, std::size_t room) {
+    wake.expires_after(kKeepAliveInterval);
+    if (room == 0) {
+        auto [ec] = co_await wake.async_wait(net::as_tuple(net::use_awaitable));
+        co_return ec ? Waited::news : Waited::quiet;
+    }
+    // Both operations are finished when the group completes, the losing one cancelled; bytes
+    // the read took are committed whichever won, so none is lost.
+    auto [order, wait_ec, read_ec, n] =
+        co_await net::experimental::make_parallel_group(
+            wake.async_wait(net::deferred),
+            conn.socket.async_read_some(conn.buffer.prepare(std::min(room, kWatchReadBytes)),
+                                        net::deferred))
+            .async_wait(net::experimental::wait_for_one(), net::use_awaitable);
+    conn.buffer.commit(n);
+    if (read_ec && read_ec != net::error::operation_aborted) co_return Waited::client_gone;
+    if (order[0] == 1) co_return Waited::news;
+    co_return wait_ec ? Waited::news : Waited::quiet;
+}
+
 }  // namespace
 
 net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn,
@@ -172,9 +211,14 @@ net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn,
             co_return false;
         }
         if (*news) continue;
-        wake->expires_after(kKeepAliveInterval);
-        auto [ec] = co_await wake->async_wait(net::as_tuple(net::use_awaitable));
-        if (!ec && head_written) {
+        // Only a modern request is cancelled by a close; a legacy stream may be resumed.
+        const std::size_t room =
+            stream->modern() && conn.buffer.size() < server.options.max_header_bytes
+                ? server.options.max_header_bytes - conn.buffer.size()
+                : 0;
+        const auto waited = co_await wait_for_news(conn, *wake, room);
+        if (waited == Waited::client_gone) co_return false;  // the Attachment cancels the call
+        if (waited == Waited::quiet && head_written) {
             // Timer ran out (no news): a comment keeps the stream alive.
             if (!co_await write_chunk(conn, ":\n\n")) co_return false;
         }

@@ -82,4 +82,33 @@ TEST(McpHeaders, ParamHeadersFollowXMcpHeader) {
         lookup({{"Mcp-Param-Region", "eu-west1"}, {"Mcp-Param-N", "42"}}), schema, &args));
 }
 
+TEST(McpHeaders, McpNameNeedsTheBodyValue) {
+    // An empty name in the header must not stand for a name missing from the body.
+    auto body =
+        json::parse(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{)"
+                    R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}})");
+    auto c = pr::classify(body);
+    EXPECT_TRUE(check_standard_headers(lookup({{"MCP-Protocol-Version", "2026-07-28"},
+                                               {"Mcp-Method", "tools/call"},
+                                               {"Mcp-Name", "=?base64?" "?="}}),
+                                       c));
+}
+
+TEST(McpHeaders, LargeIntegersCompareExactly) {
+    // 2^53 + 1 has no double of its own: compared as doubles, 2^53 would match it.
+    auto schema = json::parse(R"({"type":"object","properties":{)"
+                              R"("n":{"type":"integer","x-mcp-header":"N"}}})")
+                      .as_object();
+    auto args = json::parse(R"({"n":9007199254740993})").as_object();
+    EXPECT_FALSE(check_param_headers(lookup({{"Mcp-Param-N", "9007199254740993"}}), schema, &args));
+    EXPECT_TRUE(check_param_headers(lookup({{"Mcp-Param-N", "9007199254740992"}}), schema, &args));
+    EXPECT_TRUE(
+        check_param_headers(lookup({{"Mcp-Param-N", "9007199254740992.0"}}), schema, &args));
+    auto big = json::parse(R"({"n":18446744073709551615})").as_object();
+    EXPECT_FALSE(
+        check_param_headers(lookup({{"Mcp-Param-N", "18446744073709551615"}}), schema, &big));
+    EXPECT_TRUE(
+        check_param_headers(lookup({{"Mcp-Param-N", "18446744073709551614"}}), schema, &big));
+}
+
 }  // namespace
