@@ -69,7 +69,10 @@ constexpr LevelInfo kLevels[] = {
     {"warden_sse_streams", "HTTP responses open as SSE streams."},
     {"warden_listen_streams", "2026-07-28 subscriptions/listen requests open."},
     {"warden_worker_queue_depth", "Handlers queued or running on the worker pool."},
+    {"warden_tasks_running", "Tasks whose handler runs in this process now."},
 };
+static_assert(std::size(kLevels) == static_cast<int>(Level::tasks_running) + 1,
+              "one name per Level");
 
 // One series in one thread's shard. Written by the owning thread only (relaxed load and
 // store, no read-modify-write), read by scrapes.

@@ -34,6 +34,7 @@ enum class Level : std::uint8_t {
     sse_streams,         ///< HTTP responses open as SSE streams
     listen_streams,      ///< 2026-07-28 subscriptions/listen requests open
     worker_queue_depth,  ///< handlers queued or running on the worker pool
+    tasks_running,       ///< tasks (tasks extension) whose handler runs in this process
 };
 
 class Metrics {
@@ -74,7 +75,7 @@ class Metrics {
     const std::uint64_t generation_;  // tells a thread's cached shard from a dead instance's
     mutable std::mutex shards_mutex_;
     std::vector<std::unique_ptr<Shard>> shards_;
-    std::array<std::atomic<std::int64_t>, 4> levels_{};
+    std::array<std::atomic<std::int64_t>, static_cast<int>(Level::tasks_running) + 1> levels_{};
     struct Gauge {
         std::string name, help, label;
         Sampler sample;

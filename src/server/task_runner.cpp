@@ -6,6 +6,8 @@
 #include "server/methods.hpp"
 #include "server/mrtr.hpp"
 
+#include "observability/hub.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -139,6 +141,7 @@ void TaskRunner::run(ServerCore& core, const tasks::Task& task, TaskCaller calle
     core.post([self = shared_from_this(), core_ref = core.shared_from_this(), call,
                params = task.params, id = task.id, answers = task.input_responses,
                resume_state = task.resume_state] {
+        observability::LevelHold running(observability::Level::tasks_running);
         // A cancel that came between creation and now: do not start at all.
         auto before = self->store_->load(id);
         bool cancelled = before && before->cancel_requested;

@@ -6,6 +6,9 @@
 #include "server/dispatch.hpp"
 #include "server/task_runner.hpp"
 
+#include "observability/hub.hpp"
+#include "observability/metrics.hpp"
+
 #include <warden/error.hpp>
 #include <warden/tasks.hpp>
 
@@ -260,6 +263,28 @@ TEST_F(Tasks, CancelStopsARunningTaskAndIsAnEmptyAckEvenWhenTerminal) {
     EXPECT_EQ(settle(id, alice).at("status"), "cancelled");
     auto again = modern("tasks/cancel", {{"taskId", id}}, alice);
     EXPECT_EQ(again.at("result").at("resultType"), "complete");
+}
+
+// warden_tasks_running counts a task while its handler runs, and not after.
+TEST_F(Tasks, TheRunningGaugeFollowsATask) {
+    namespace obs = warden::observability;
+    auto metrics = std::make_shared<obs::Metrics>();
+    obs::install(metrics, nullptr);
+    auto gauge_reads = [&](std::string_view value) {
+        const auto line = "\nwarden_tasks_running " + std::string(value) + "\n";
+        for (int i = 0; i < 1000; ++i) {
+            if (metrics->exposition().find(line) != std::string::npos) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return false;
+    };
+    auto alice = principal("alice");
+    const auto id = create("slow", alice);
+    EXPECT_TRUE(gauge_reads("1"));
+    modern("tasks/cancel", {{"taskId", id}}, alice);
+    EXPECT_EQ(settle(id, alice).at("status"), "cancelled");
+    EXPECT_TRUE(gauge_reads("0"));
+    obs::install(nullptr, nullptr);
 }
 
 TEST_F(Tasks, ProtocolErrorFailsTheTaskWithTheError) {
