@@ -135,6 +135,20 @@ int serve_http(const std::shared_ptr<server::ServerCore>& core,
                 "auth: offline_access removed from {}: it asks for a refresh token, which is "
                 "no resource requirement; MCP servers do not advertise or challenge for it",
                 where);
+    if (auth_config)
+        if (auto shared = tool_auth->shared_store_url()) {
+            // Replicas on one database: a DPoP proof used on one must be a replay on all
+            // (RFC 9449 section 11.1), and a nonce issued by one valid on all.
+            if (!auth_config->dpop.replay_cache)
+                auth_config->dpop.replay_cache = auth::DpopReplayCache::on_postgres(*shared);
+            if (auth_config->dpop.require_nonce && auth_config->dpop.nonce_key.empty()) {
+                spdlog::critical(
+                    "not starting: replicas sharing a PostgreSQL store need a shared DPoP nonce "
+                    "key: set MCP_RESOURCE_SERVER_DPOP_NONCE_KEY or _DPOP_NONCE_KEY_FILE "
+                    "(DpopSettings::nonce_key)");
+                return 2;
+            }
+        }
     std::shared_ptr<auth::TokenValidator> validator;
     std::shared_ptr<transport::http::AuthGate> gate;
     if (auth_config) {

@@ -41,6 +41,12 @@ class DpopReplayCache {
     /// A bounded in-memory cache of at most `max_entries` keys (in 16 shards); when a shard is
     /// full it forgets its earliest-expiring entry and refuses proofs expiring no later.
     static std::shared_ptr<DpopReplayCache> in_memory(std::size_t max_entries);
+    /// A cache in the PostgreSQL database at `conninfo` (table `warden_single_use`),
+    /// shared by every replica using it: a proof accepted by one replica is a replay on
+    /// all (the first insert wins). One round trip per proof, on the calling thread. While
+    /// the database cannot be reached, every proof is refused as `full` (fail closed: a
+    /// proof that cannot be recorded could be replayed elsewhere); it reconnects on its own.
+    static std::shared_ptr<DpopReplayCache> on_postgres(const std::string& conninfo);
 };
 
 /// Stateless server nonces (RFC 9449 section 8 and 9): the time of issue sealed with
