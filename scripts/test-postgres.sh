@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the store tests that need a real PostgreSQL 15: starts a throwaway cluster on a
-# free loopback port (stopped by PID at exit, even on failure), then the PostgreSQL token
-# store tests and the end-to-end replica tests against it.
+# free loopback port (stopped by PID at exit, even on failure), then the PostgreSQL store
+# tests (tokens, pending authorizations, single-use caches) and the end-to-end replica
+# tests against it, among them three replicas behind nginx (tests/e2e/postgres/, which
+# start nginx from a temporary prefix and stop it by PID).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v nginx >/dev/null || { echo "test-postgres: nginx is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 source scripts/lib.sh
 work=$(mktemp -d /tmp/warden-pg.XXXXXX)
 chmod 755 "$work"

@@ -22,6 +22,16 @@ int App::run(int argc, char** argv) {
     cli.add_option("--port", http.port, "port to listen on (http; 0 picks a free one)")
         ->capture_default_str();
     cli.add_flag("--stateless", http.stateless, "HTTP without sessions");
+    cli.add_option("--replica-id", http.replica_id,
+                   "HTTP: this replica's name, the prefix of its session ids (load balancing)")
+        ->envname("WARDEN_REPLICA_ID")
+        ->check([](const std::string& v) -> std::string {
+            const bool ok = !v.empty() && v.size() <= 32 &&
+                            v.find_first_not_of(
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789_-") == std::string::npos;
+            return ok ? std::string() : "1-32 characters of A-Z a-z 0-9 _ -";
+        });
     cli.add_flag("--json-response", http.json_response, "HTTP: answer with JSON, never SSE");
     cli.add_option("--io-threads", http.io_threads,
                    "HTTP: I/O threads (0: one per core, at most 4)")
