@@ -1,6 +1,7 @@
 #include <warden/app.hpp>
 
 // App: registration, and choosing the transport to serve over.
+#include "app/change_feed.hpp"
 #include "app/serve.hpp"
 #include "server/core.hpp"
 
@@ -77,9 +78,18 @@ int App::serve(const RunOptions& options) {
     }
     core_->set_tool_guard(
         [auth = tool_auth_](const Tool& tool, Context& ctx) { return auth->prepare(tool, ctx); });
-    if (options.transport == RunOptions::Transport::stdio)
-        return app::serve_stdio(core_, tool_auth_);
-    return app::serve_http(core_, tool_auth_, auth_, options.http);
+    // Replicas on one PostgreSQL store share their list changes and resource updates.
+    std::unique_ptr<app::ChangeFeed> feed;
+    if (auto shared = tool_auth_->shared_store_url()) {
+        feed = std::make_unique<app::ChangeFeed>(core_, *shared);
+        core_->set_change_publisher(
+            [f = feed.get()](const server::ServerCore::Change& c) { f->publish(c); });
+    }
+    const int code = options.transport == RunOptions::Transport::stdio
+                         ? app::serve_stdio(core_, tool_auth_)
+                         : app::serve_http(core_, tool_auth_, auth_, options.http);
+    core_->set_change_publisher(nullptr);
+    return code;
 }
 
 }  // namespace warden

@@ -62,8 +62,21 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     void close_listeners();
 
     /// Sends notifications/resources/updated to every session and listen stream
-    /// subscribed to `uri`.
+    /// subscribed to `uri`, and hands it to the change publisher (other replicas).
     void notify_resource_updated(std::string_view uri);
+
+    /// A change raised on this replica, for the other replicas of a deployment
+    /// (list_changed of one kind, or resources/updated of `uri`).
+    struct Change {
+        std::optional<RegistryKind> list_changed{};
+        std::string updated_uri{};
+    };
+    /// Called after each change raised here has been delivered locally (e.g. to publish it
+    /// with PostgreSQL NOTIFY). Must not block; set it before serving.
+    void set_change_publisher(std::function<void(const Change&)> publish);
+    /// Delivers a change raised on another replica to this replica's sessions and listen
+    /// streams, without publishing it again.
+    void deliver_remote_change(const Change& change);
 
     /// Waits until no handler is queued or running, at most `limit`. True when idle.
     bool wait_idle(std::chrono::milliseconds limit);
@@ -103,6 +116,11 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     /// The listeners still open (pruning the ended ones).
     std::vector<std::shared_ptr<Listener>> live_listeners();
     void on_registry_change(RegistryKind kind);
+    void deliver_list_changed(RegistryKind kind);
+    void deliver_resource_updated(std::string_view uri);
+    void publish(const Change& change);
+    std::mutex publish_mutex_;
+    std::function<void(const Change&)> publish_;
 
     ServerInfo info_;
     ServerOptions options_;

@@ -1,0 +1,118 @@
+// Cross-replica notifications through PostgreSQL LISTEN/NOTIFY: two warden-everything
+// replicas on one store; only replica A changes test://watched-resource (its timer runs,
+// C's is off), and clients of replica C hear about it on a 2026-07-28 listen stream and on
+// a legacy GET stream. scripts/test-postgres.sh passes WARDEN_TEST_POSTGRES_URL.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+
+import { POST_ACCEPT, sseEvents, startHttpServer } from '../helpers.mjs';
+
+const PG_URL = process.env.WARDEN_TEST_POSTGRES_URL;
+const MODERN = '2026-07-28';
+const WATCHED = 'test://watched-resource';
+
+/** Reads SSE events from `response` until `predicate(message)`, then aborts the stream
+ * with `controller`; resolves that message. */
+async function firstMatching(response, predicate, controller) {
+  let found;
+  try {
+    for await (const event of sseEvents(response)) {
+      if (!event.data) continue;
+      const message = JSON.parse(event.data);
+      if (predicate(message)) {
+        found = message;
+        break;
+      }
+    }
+  } catch (error) {
+    if (!found) throw error;
+  } finally {
+    controller.abort();
+  }
+  if (!found) throw new Error('stream ended first');
+  return found;
+}
+
+describe('notifications across replicas (PostgreSQL LISTEN/NOTIFY)', () => {
+  let a;
+  let c;
+  before(async () => {
+    assert.ok(PG_URL, 'run through scripts/test-postgres.sh');
+    const env = {
+      WARDEN_STORE_URL: PG_URL,
+      WARDEN_TOOLAUTH_KEY: crypto.randomBytes(32).toString('hex'),
+      WARDEN_STATE_KEY: crypto.randomBytes(32).toString('hex'),
+    };
+    a = await startHttpServer('warden-everything', { env: { ...env, WARDEN_EVERYTHING_WATCH_MS: '300' } });
+    c = await startHttpServer('warden-everything', { env: { ...env, WARDEN_EVERYTHING_WATCH_MS: '0' } });
+  });
+  after(async () => {
+    await a?.kill();
+    await c?.kill();
+  });
+
+  it('a listen stream on C sees resources/updated raised on A', { timeout: 20000 }, async () => {
+    const controller = new AbortController();
+    const res = await fetch(c.url, {
+      method: 'POST',
+      signal: controller.signal,
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: POST_ACCEPT,
+        'MCP-Protocol-Version': MODERN,
+        'Mcp-Method': 'subscriptions/listen',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'subscriptions/listen',
+        params: {
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': MODERN,
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+          notifications: { resourceSubscriptions: [WATCHED] },
+        },
+      }),
+    });
+    assert.equal(res.status, 200);
+    const message = await firstMatching(res, (m) => m.method === 'notifications/resources/updated', controller);
+    assert.equal(message?.params?.uri, WATCHED, JSON.stringify(message));
+  });
+
+  it("a legacy GET stream on C sees A's change to a resource it subscribed to", { timeout: 20000 }, async () => {
+    const post = (message, sessionId) =>
+      fetch(c.url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: POST_ACCEPT,
+          'MCP-Protocol-Version': '2025-11-25',
+          ...(sessionId && { 'Mcp-Session-Id': sessionId }),
+        },
+        body: JSON.stringify(message),
+      });
+    const init = await post({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } },
+    });
+    assert.equal(init.status, 200);
+    await init.text();
+    const session = init.headers.get('mcp-session-id');
+    await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session)).text();
+    const sub = await post({ jsonrpc: '2.0', id: 2, method: 'resources/subscribe', params: { uri: WATCHED } }, session);
+    assert.equal(sub.status, 200);
+    await sub.text();
+    const controller = new AbortController();
+    const stream = await fetch(c.url, {
+      signal: controller.signal,
+      headers: { Accept: 'text/event-stream', 'Mcp-Session-Id': session, 'MCP-Protocol-Version': '2025-11-25' },
+    });
+    assert.equal(stream.status, 200);
+    const message = await firstMatching(stream, (m) => m.method === 'notifications/resources/updated', controller);
+    assert.equal(message?.params?.uri, WATCHED, JSON.stringify(message));
+  });
+});
