@@ -139,7 +139,7 @@ pg_conn* Database::connection() {
     return conn_.get();
 }
 
-result<Rows> Database::query(const char* sql, std::span<const Param> params) {
+Rows execute(pg_conn* c, const char* sql, std::span<const Param> params) {
     std::vector<const char*> values;
     std::vector<int> lengths, formats;
     for (const auto& p : params) {
@@ -147,13 +147,50 @@ result<Rows> Database::query(const char* sql, std::span<const Param> params) {
         lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
         formats.push_back(p.binary ? 1 : 0);
     }
+    Rows rows;
+    rows.result_.reset(PQexecParams(c, sql, static_cast<int>(values.size()), nullptr, values.data(),
+                                    lengths.data(), formats.data(), 0));
+    return rows;
+}
+
+result<Rows> Transaction::query(const char* sql, std::span<const Param> params) {
+    Rows rows = execute(conn_, sql, params);
+    if (ok(rows.result_.get())) return rows;
+    spdlog::warn("store: PostgreSQL: {}", PQresultErrorMessage(rows.result_.get()));
+    return Error::unavailable;
+}
+
+result<void> Database::transaction(const std::function<result<void>(Transaction&)>& body) {
     std::lock_guard lock(mutex_);
     for (int attempt = 0; attempt < 2; ++attempt) {
         PGconn* c = connection();
         if (!c) return schema_too_new_ ? Error::schema_too_new : Error::unavailable;
-        Rows rows;
-        rows.result_.reset(PQexecParams(c, sql, static_cast<int>(values.size()), nullptr,
-                                        values.data(), lengths.data(), formats.data(), 0));
+        if (!ok(exec(c, "BEGIN").get())) {
+            if (PQstatus(c) == CONNECTION_OK) return Error::unavailable;
+            conn_.reset();  // broken since its last use (a server restart): once more
+            continue;
+        }
+        Transaction tx(c);
+        auto r = body(tx);
+        if (!r) {
+            exec(c, "ROLLBACK");
+            return r;
+        }
+        if (!ok(exec(c, "COMMIT").get())) {
+            exec(c, "ROLLBACK");
+            return Error::unavailable;
+        }
+        return {};
+    }
+    return Error::unavailable;
+}
+
+result<Rows> Database::query(const char* sql, std::span<const Param> params) {
+    std::lock_guard lock(mutex_);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        PGconn* c = connection();
+        if (!c) return schema_too_new_ ? Error::schema_too_new : Error::unavailable;
+        Rows rows = execute(c, sql, params);
         if (ok(rows.result_.get())) return rows;
         if (PQstatus(c) == CONNECTION_OK) {
             spdlog::warn("store: PostgreSQL ({}): {}", component_,

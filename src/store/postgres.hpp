@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,10 +55,32 @@ class Rows {
 
   private:
     friend class Database;
+    friend class Transaction;
+    friend Rows execute(pg_conn* c, const char* sql, std::span<const Param> params);
     struct Clear {
         void operator()(pg_result* r) const noexcept;
     };
     std::unique_ptr<pg_result, Clear> result_;
+};
+
+class Database;
+class Rows;
+/// One parameterized statement on `c` (internal to the layer).
+Rows execute(pg_conn* c, const char* sql, std::span<const Param> params);
+
+/// Statements inside Database::transaction.
+class Transaction {
+  public:
+    /// Errors: unavailable (logged without parameters).
+    result<Rows> query(const char* sql, std::span<const Param> params = {});
+    result<Rows> query(const char* sql, std::initializer_list<Param> params) {
+        return query(sql, std::span<const Param>(params.begin(), params.size()));
+    }
+
+  private:
+    friend class Database;
+    explicit Transaction(pg_conn* c) : conn_(c) {}
+    pg_conn* conn_;
 };
 
 /// One connection to the database at `conninfo` (a `postgresql://` URL or libpq
@@ -82,6 +105,11 @@ class Database {
     result<Rows> query(const char* sql, std::initializer_list<Param> params) {
         return query(sql, std::span<const Param>(params.begin(), params.size()));
     }
+
+    /// Runs `body` in one transaction (BEGIN ... COMMIT), no other statement of this
+    /// Database in between; rolls back when `body` fails and returns its error. Errors:
+    /// unavailable, schema_too_new, or the body's.
+    result<void> transaction(const std::function<result<void>(Transaction&)>& body);
 
   private:
     pg_conn* connection();  // with mutex_ held

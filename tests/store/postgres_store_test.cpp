@@ -4,12 +4,18 @@
 
 #include <warden/auth/dpop.hpp>
 #include <warden/state/replay_cache.hpp>
+#include <warden/tasks/task_store.hpp>
 #include <warden/toolauth/state.hpp>
 #include <warden/toolauth/token_store.hpp>
 
 #include <libpq-fe.h>
 
 #include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json/parse.hpp>
 
 #include <atomic>
 #include <cstdlib>
@@ -58,7 +64,7 @@ class PostgresStore : public ::testing::Test {
         url_ = env("WARDEN_TEST_POSTGRES_URL");
         ASSERT_FALSE(url_.empty()) << "run through scripts/test-postgres.sh";
         sql("DROP TABLE IF EXISTS warden_tokens, warden_pending, warden_single_use, "
-            "warden_schema");
+            "warden_tasks, warden_schema");
     }
     std::shared_ptr<TokenStore> open(std::optional<StoreKey> key = key_of(7)) {
         auto s = open_postgres_token_store(url_, std::move(key));
@@ -345,6 +351,97 @@ TEST_F(PostgresStore, SingleUseCachesFailClosedWhileTheServerIsDown) {
     EXPECT_FALSE(*cache->consume("before", now + std::chrono::minutes(1), now));
     EXPECT_TRUE(*cache->consume("during", now + std::chrono::minutes(1), now));
     EXPECT_TRUE(pending->consume(*flow)) << "the flow survived the restart";
+}
+
+tasks::NewTask task_for(const tasks::Owner& owner) {
+    tasks::NewTask n;
+    n.owner = owner;
+    n.method = "tools/call";
+    n.params = boost::json::parse(R"({"name":"slow","arguments":{}})").as_object();
+    n.ttl = std::chrono::minutes(5);
+    return n;
+}
+
+TEST_F(PostgresStore, ATaskCreatedInOneProcessIsPolledAndAnsweredInAnother) {
+    const tasks::Owner alice{"https://as.example", "alice", "client"};
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {  // replica A: creates the task and asks for input, then exits
+        ::close(fds[0]);
+        auto a = tasks::open_postgres_task_store(url_);
+        auto t = a ? (*a)->create(task_for(alice), tasks::Clock::now())
+                   : tasks::result<tasks::Task>(tasks::Error::store_unavailable);
+        tasks::Update ask;
+        ask.status = tasks::Status::input_required;
+        ask.input_requests =
+            boost::json::parse(R"({"q":{"method":"elicitation/create","params":{}}})").as_object();
+        if (!t || !(*a)->update(t->id, ask, tasks::Clock::now())) ::_exit(1);
+        if (::write(fds[1], t->id.data(), t->id.size()) != static_cast<ssize_t>(t->id.size()))
+            ::_exit(1);
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    char buf[64] = {};
+    const auto n = ::read(fds[0], buf, sizeof buf);
+    ::close(fds[0]);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ASSERT_GT(n, 0);
+    const std::string id(buf, static_cast<std::size_t>(n));
+    // Replica B: polls it, answers it, and it resumes.
+    auto b = tasks::open_postgres_task_store(url_);
+    ASSERT_TRUE(b);
+    auto got = (*b)->get(id, alice, tasks::Clock::now());
+    ASSERT_TRUE(got) << got.error().message();
+    EXPECT_EQ(got->status, tasks::Status::input_required);
+    auto answered = (*b)->submit_input(
+        id, alice, boost::json::parse(R"({"q":{"action":"accept"}})").as_object(),
+        tasks::Clock::now());
+    ASSERT_TRUE(answered);
+    EXPECT_TRUE(answered->resumed);
+    EXPECT_EQ(
+        (*b)->get(id, tasks::Owner{"https://as.example", "mallory", "client"}, tasks::Clock::now())
+            .error(),
+        tasks::Error::not_found);
+}
+
+TEST_F(PostgresStore, RacingReplicasApplyOneAnswerToATaskOnce) {
+    const tasks::Owner alice{"https://as.example", "alice", "client"};
+    std::vector<std::shared_ptr<tasks::TaskStore>> replicas;
+    for (int i = 0; i < 3; ++i) replicas.push_back(*tasks::open_postgres_task_store(url_));
+    for (int round = 0; round < 10; ++round) {
+        auto t = replicas[0]->create(task_for(alice), tasks::Clock::now());
+        ASSERT_TRUE(t);
+        tasks::Update ask;
+        ask.status = tasks::Status::input_required;
+        ask.input_requests =
+            boost::json::parse(R"({"q":{"method":"elicitation/create","params":{}}})").as_object();
+        ASSERT_TRUE(replicas[1]->update(t->id, ask, tasks::Clock::now()));
+        std::atomic<int> resumed{0}, failed{0};
+        std::vector<std::thread> threads;
+        for (auto& r : replicas)
+            threads.emplace_back([&, r] {
+                auto out = r->submit_input(
+                    t->id, alice, boost::json::parse(R"({"q":{"action":"accept"}})").as_object(),
+                    tasks::Clock::now());
+                if (!out)
+                    ++failed;
+                else if (out->resumed)
+                    ++resumed;
+            });
+        for (auto& th : threads) th.join();
+        EXPECT_EQ(failed.load(), 0);
+        EXPECT_EQ(resumed.load(), 1) << "one replica resumes the task, never two";
+    }
+}
+
+TEST_F(PostgresStore, TaskStoreRefusesASchemaFromTheFuture) {
+    sql("CREATE TABLE warden_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL); "
+        "INSERT INTO warden_schema VALUES ('tasks', 99)");
+    EXPECT_EQ(tasks::open_postgres_task_store(url_).error(), tasks::Error::store_schema_too_new);
 }
 
 }  // namespace
