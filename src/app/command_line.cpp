@@ -1,6 +1,7 @@
 // App::run: the command line every Warden server understands.
 #include <warden/app.hpp>
 
+#include "app/serve.hpp"
 #include "server/core.hpp"
 
 #include <CLI/CLI.hpp>
@@ -26,11 +27,8 @@ int App::run(int argc, char** argv) {
                    "HTTP: this replica's name, the prefix of its session ids (load balancing)")
         ->envname("WARDEN_REPLICA_ID")
         ->check([](const std::string& v) -> std::string {
-            const bool ok = !v.empty() && v.size() <= 32 &&
-                            v.find_first_not_of(
-                                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                "0123456789_-") == std::string::npos;
-            return ok ? std::string() : "1-32 characters of A-Z a-z 0-9 _ -";
+            return !v.empty() && app::valid_replica_id(v) ? std::string()
+                                                          : "1-32 characters of A-Z a-z 0-9 _ -";
         });
     cli.add_flag("--json-response", http.json_response, "HTTP: answer with JSON, never SSE");
     cli.add_option("--io-threads", http.io_threads,

@@ -121,10 +121,21 @@ int serve_stdio(const std::shared_ptr<server::ServerCore>& core,
     return code;
 }
 
+bool valid_replica_id(std::string_view id) {
+    return id.size() <= 32 &&
+           id.find_first_not_of(
+               "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") ==
+               std::string_view::npos;
+}
+
 int serve_http(const std::shared_ptr<server::ServerCore>& core,
                const std::shared_ptr<toolauth::ToolAuth>& tool_auth,
                const std::optional<auth::ResourceServerAuth>& explicit_auth,
                const HttpOptions& http) {
+    if (!valid_replica_id(http.replica_id)) {
+        spdlog::critical("http: replica_id must be 1-32 of A-Z a-z 0-9 _ -");
+        return 2;
+    }
     const std::string callback_path = tool_auth->options().callback_path;
     bool auth_failed = false;
     auto auth_config = resolve_auth(explicit_auth, auth_failed);

@@ -8,12 +8,17 @@
 
 #include <memory>
 #include <optional>
+#include <string_view>
 
 namespace warden::toolauth {
 class ToolAuth;
 }
 
 namespace warden::app {
+
+/// A usable HttpOptions::replica_id: empty, or 1-32 of A-Z a-z 0-9 _ - (it goes into
+/// session ids, which MCP requires to be visible ASCII, and into the balancer's routing).
+bool valid_replica_id(std::string_view id);
 
 /// Serves one client over stdin/stdout; starts the tool-auth callback listener on demand.
 int serve_stdio(const std::shared_ptr<server::ServerCore>& core,
