@@ -77,7 +77,7 @@ class PostgresReplayCache final : public DpopReplayCache {
             std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), expires, now);
         if (!first) {
             spdlog::warn("auth: DPoP replay store unavailable; proof refused");
-            return Verdict::full;
+            return Verdict::unavailable;
         }
         return *first ? Verdict::fresh : Verdict::replayed;
     }

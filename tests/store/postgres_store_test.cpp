@@ -344,7 +344,7 @@ TEST_F(PostgresStore, SingleUseCachesFailClosedWhileTheServerIsDown) {
     EXPECT_EQ(down.error(), state::Error::store_unavailable);
     auth::DpopReplayCache::Key key{};
     EXPECT_EQ(dpop->remember(key, now + std::chrono::minutes(1), now),
-              auth::DpopReplayCache::Verdict::full);
+              auth::DpopReplayCache::Verdict::unavailable);
     EXPECT_EQ(pending->issue(pending_for("bob")).error(), Error::store_unavailable);
     EXPECT_EQ(pending->consume(*flow).error(), Error::store_unavailable);
     ASSERT_EQ(std::system(start.c_str()), 0);

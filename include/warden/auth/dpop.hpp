@@ -32,6 +32,8 @@ class DpopReplayCache {
         /// too old to check: the cache, when full, forgot a live proof expiring as late or
         /// later; refuse (fail closed). A fresh proof passes.
         full,
+        /// a shared cache cannot be reached: refuse (fail closed), answered with 503.
+        unavailable,
     };
     virtual ~DpopReplayCache() = default;
     /// Records `key` until `expires`, forgetting entries whose time has passed at `now`.
@@ -44,8 +46,8 @@ class DpopReplayCache {
     /// A cache in the PostgreSQL database at `conninfo` (table `warden_single_use`),
     /// shared by every replica using it: a proof accepted by one replica is a replay on
     /// all (the first insert wins). One round trip per proof, on the calling thread. While
-    /// the database cannot be reached, every proof is refused as `full` (fail closed: a
-    /// proof that cannot be recorded could be replayed elsewhere); it reconnects on its own.
+    /// the database cannot be reached, every proof is refused as `unavailable` (fail closed:
+    /// a proof that cannot be recorded could be replayed elsewhere); it reconnects on its own.
     static std::shared_ptr<DpopReplayCache> on_postgres(const std::string& conninfo);
 };
 
