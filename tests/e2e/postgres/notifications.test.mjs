@@ -81,6 +81,55 @@ describe('notifications across replicas (PostgreSQL LISTEN/NOTIFY)', () => {
     assert.equal(message?.params?.uri, WATCHED, JSON.stringify(message));
   });
 
+  it('the replica that raised a change delivers it once (its own NOTIFY is ignored)', { timeout: 30000 }, async () => {
+    // Listen on A and on C at once and count updates until C has seen five: were A to
+    // deliver its own NOTIFY too, it would see about twice as many as C.
+    const counts = { a: 0, c: 0 };
+    const controllers = { a: new AbortController(), c: new AbortController() };
+    const open = (server, signal) =>
+      fetch(server.url, {
+        method: 'POST',
+        signal,
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: POST_ACCEPT,
+          'MCP-Protocol-Version': MODERN,
+          'Mcp-Method': 'subscriptions/listen',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 3,
+          method: 'subscriptions/listen',
+          params: {
+            _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientCapabilities': {} },
+            notifications: { resourceSubscriptions: [WATCHED] },
+          },
+        }),
+      });
+    const [onA, onC] = await Promise.all([open(a, controllers.a.signal), open(c, controllers.c.signal)]);
+    const count = async (name, res) => {
+      try {
+        for await (const event of sseEvents(res)) {
+          if (!event.data) continue;
+          if (JSON.parse(event.data).method !== 'notifications/resources/updated') continue;
+          counts[name]++;
+          if (name === 'c' && counts.c >= 5) break;
+        }
+      } catch (error) {
+        if (error.name !== 'AbortError') throw error;
+      }
+    };
+    const readingA = count('a', onA);
+    await count('c', onC);
+    controllers.c.abort();
+    controllers.a.abort();
+    await readingA;
+    assert.ok(counts.c >= 5);
+    // A's stream opened at the same time; allow the one tick either side of the window.
+    assert.ok(counts.a <= counts.c + 2, `A saw ${counts.a} updates, C ${counts.c}`);
+    assert.ok(counts.a >= counts.c - 2, `A saw ${counts.a} updates, C ${counts.c}`);
+  });
+
   it("a legacy GET stream on C sees A's change to a resource it subscribed to", { timeout: 20000 }, async () => {
     const post = (message, sessionId) =>
       fetch(c.url, {
