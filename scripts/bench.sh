@@ -9,14 +9,16 @@
 # Prints one markdown table and writes it, the chart (gnuplot PNG) and the raw results to
 # bench/results/. Not part of the tests. Usage: scripts/bench.sh
 # Environment: DURATION (s per measured wrk run, default 10), WARMUP (s, default 2),
-# SKIP_MICRO=1, SKIP_PROFILE=1, NO_BUILD=1, BENCH_OUT (default bench/results).
+# SKIP_MICRO=1, SKIP_PROFILE=1, NO_BUILD=1, BENCH_OUT (default bench/results),
+# BENCH_BUILD (the build directory, default build-release), ONLY_OBSERVABILITY=1 (just the
+# rows that compare metrics and the audit log off and on, printed, nothing written).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 duration=${DURATION:-10}
 warmup=${WARMUP:-2}
 out=${BENCH_OUT:-$root/bench/results}
-build=$root/build-release
+build=${BENCH_BUILD:-$root/build-release}
 mkdir -p "$out"
 
 # --- tools (idempotent, as scripts/setup.sh) -----------------------------------------------
@@ -182,6 +184,26 @@ post() {  # post PORT BODY [HEADER...]: prints the response headers
 }
 init='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}'
 
+# Observability's cost: one I/O thread, ES256, stateless JSON; off, then metrics on (their
+# own port), then metrics and the audit log (a file: two lines per request, auth + tool_call).
+observability_rows() {
+    local base=(--stateless --json-response --io-threads 1)
+    start_warden on "${base[@]}"
+    for c in 1 32; do load warden "1 I/O, observability off" ES256 "$c" "$wport" "$es256"; done
+    stop_server
+    start_warden on "${base[@]}" --metrics-port 0
+    for c in 1 32; do load warden "1 I/O, metrics on" ES256 "$c" "$wport" "$es256"; done
+    stop_server
+    start_warden on "${base[@]}" --metrics-port 0 --audit-log "$tmp/audit.log"
+    for c in 1 32; do load warden "1 I/O, metrics + audit log" ES256 "$c" "$wport" "$es256"; done
+    stop_server
+}
+if [ -n "${ONLY_OBSERVABILITY:-}" ]; then
+    echo "== observability off / on: wrk -t1, ${warmup}s warm-up + ${duration}s per row"
+    observability_rows
+    exit 0
+fi
+
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 echo "== HTTP load: wrk -t1, ${warmup}s warm-up + ${duration}s per row; load average before: $load_before"
@@ -218,6 +240,7 @@ stop_server
 start_warden on --stateless --json-response --io-threads 1 --workers 1
 for c in 1 32; do load warden "stateless, 1 I/O, 1 worker" ES256 "$c" "$wport" "$es256"; done
 stop_server
+observability_rows
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "== memory: idle, then 10,000 idle sessions (stateful, ES256)"

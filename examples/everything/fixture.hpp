@@ -39,6 +39,9 @@ void register_tools(warden::App& app);
 /// What the 2026-07-28 scenarios add: capability, logging and header diagnostics, and
 /// hooks that change the tool and prompt lists.
 void register_modern_tools(warden::App& app);
+/// The input-required (multi round-trip) scenarios' test_input_required_result_* tools and
+/// prompt.
+void register_input_required(warden::App& app);
 /// Resources test://static-text, test://static-binary, test://watched-resource and the
 /// template test://template/{id}/data. `watched_revision` counts updates of the watched one.
 void register_resources(warden::App& app, const std::atomic<int>& watched_revision);

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
     std::atomic<int> watched_revision{0};
     everything::register_tools(app);
     everything::register_modern_tools(app);
+    everything::register_input_required(app);
     everything::register_resources(app, watched_revision);
     everything::register_prompts(app);
 

@@ -41,8 +41,9 @@ struct Caller {
     std::string client_id;
     std::string issuer;
     std::vector<std::string> scopes;
+    std::string trace_id;  // the W3C trace this call belongs to (docs/operations.md)
 };
-BOOST_DESCRIBE_STRUCT(Caller, (), (user_id, client_id, issuer, scopes))
+BOOST_DESCRIBE_STRUCT(Caller, (), (user_id, client_id, issuer, scopes, trace_id))
 
 struct NoArgs {};
 BOOST_DESCRIBE_STRUCT(NoArgs, (), ())
@@ -129,6 +130,7 @@ int main(int argc, char** argv) {
                      caller.issuer = p->issuer;
                      caller.scopes.assign(p->scopes.begin(), p->scopes.end());
                  }
+                 caller.trace_id = ctx.trace_id();
                  return caller;
              });
 

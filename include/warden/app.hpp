@@ -16,6 +16,7 @@
 #include <warden/context.hpp>
 #include <warden/definitions.hpp>
 #include <warden/http_options.hpp>
+#include <warden/observability_options.hpp>
 #include <warden/options.hpp>
 #include <warden/tool.hpp>
 #include <warden/toolauth/options.hpp>
@@ -41,6 +42,7 @@ struct RunOptions {
     Transport transport = Transport::stdio;
     HttpOptions http{};  ///< host, port, stateless, limits, allowed hosts/origins
     std::string log_level = "info";
+    ObservabilityOptions observability{};  ///< metrics and the audit log (off by default)
 };
 
 class App {
@@ -91,8 +93,9 @@ class App {
     /// Parses the command line (--transport stdio|http, --host, --port, --stateless,
     /// --json-response, --allowed-host, --allowed-origin, the HTTP limits --max-body-bytes,
     /// --max-header-bytes, --max-sessions, --session-idle-timeout-ms, --read-timeout-ms,
-    /// --shutdown-grace-ms, and --log-level) and serves until stopped. Returns the process
-    /// exit code.
+    /// --shutdown-grace-ms, --log-level, and the observability flags --metrics-port,
+    /// --metrics-host, --metrics-on-main-port, --metrics-path, --audit-log) and serves until
+    /// stopped. Returns the process exit code.
     int run(int argc, char** argv);
     /// Serves with the given options until stopped. Returns the process exit code.
     int serve(const RunOptions& options);

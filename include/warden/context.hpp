@@ -81,6 +81,13 @@ class Context {
     const json::object& client_info() const;
     /// True when this request is of MCP 2026-07-28 (its context came from its own `_meta`).
     bool modern() const noexcept;
+    /// The W3C trace id (32 hex digits) of this request: from `traceparent` in its `_meta`
+    /// (SEP-414), else in the HTTP headers, else a new one. Log and audit lines carry it.
+    const std::string& trace_id() const;
+    /// The `traceparent` that continues this request's trace, for calls the handler makes
+    /// (e.g. an outbound HTTP header); `tracestate` as received when it was valid.
+    std::string traceparent() const;
+    const std::string& tracestate() const;
 
     /// Sends `notifications/message` if the client's log level lets `level` through.
     void log(LogLevel level, std::string_view message, std::string_view logger = {});
@@ -100,17 +107,44 @@ class Context {
     /// handlers should check it and return early.
     bool cancelled() const noexcept;
 
+    // Input from the client: sampling, elicitation, roots. In the legacy era each call sends
+    // a request to the client and waits for its answer. In MCP 2026-07-28 nothing is sent:
+    // a call whose answer is not known yet records its request under `key` and returns
+    // ClientRequestError::input_required at once, so the handler can go on and ask its
+    // other questions; when it returns, the request ends with an `InputRequiredResult`
+    // asking all of them, and the client's retry runs the handler again from the start,
+    // where each call now returns its answer. Keep side effects after the last input call.
+    // `key` names the request in `inputRequests` (unique within the request; empty: the
+    // kind and a count, "elicitation-1", "sampling-2", the same on every run as long as
+    // the handler asks in the same order). docs/building-servers.md, "Asking the client".
+    // A client that did not declare the capability gets no request: capability_missing
+    // (a handler that then fails is answered with -32021 in 2026-07-28).
+
     /// Asks the client's model for a completion (`sampling/createMessage`); `params` is the
     /// request's params object. Needs the client's `sampling` capability.
-    result<json::object> sample(json::object params);
+    result<json::object> sample(json::object params, std::string_view key = {});
     /// Asks the user for input with a form (`elicitation/create`, form mode).
-    result<ElicitResult> elicit(std::string message, json::object requested_schema);
-    /// Asks the user to open `url` (URL-mode elicitation, 2025-11-25).
+    result<ElicitResult> elicit(std::string message, json::object requested_schema,
+                                std::string_view key = {});
+    /// Asks the user to open `url` (URL-mode elicitation, 2025-11-25 and later).
     result<ElicitResult> elicit_url(std::string message, std::string url,
-                                    std::string elicitation_id);
+                                    std::string elicitation_id, std::string_view key = {});
     /// Asks the client for its roots (`roots/list`); returns the `roots` array.
-    result<json::array> list_roots();
-    /// Sends any request to the client and waits for its result (or the timeout).
+    result<json::array> list_roots(std::string_view key = {});
+
+    /// MCP 2026-07-28: what this handler kept with `set_request_state` in the round before
+    /// this retry (sealed in the `requestState`, unreadable and unchangeable by the
+    /// client); null on a first round and in the legacy era.
+    const json::value& request_state() const;
+    /// Keeps `state` (any JSON, small) for the next round if this request ends with an
+    /// `InputRequiredResult`. By default the previous round's state is kept.
+    void set_request_state(json::value state);
+    /// Ends this request with an `InputRequiredResult` whatever the handler returns, even
+    /// when it asked no question (e.g. "retry later" with its state kept). False, and
+    /// nothing happens, in the legacy era and for methods that cannot answer so.
+    bool require_input();
+    /// Sends any request to the client and waits for its result (or the timeout). Legacy
+    /// era only (2026-07-28: not_deliverable; use the calls above).
     result<json::object> request(std::string_view method, json::object params);
 
     /// How long server-to-client requests wait for an answer.

@@ -26,6 +26,10 @@ enum class ClientRequestError {
     would_block,
     /// Too many calls of this principal (or of the server) already wait on the client.
     too_many_waiting,
+    /// MCP 2026-07-28: the answer is not known yet. The request was recorded; when the
+    /// handler returns, the request ends with an `InputRequiredResult` asking every
+    /// recorded question at once, and the retry runs the handler again with the answers.
+    input_required,
 };
 
 /// The "warden.client_request" category.

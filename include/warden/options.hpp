@@ -2,6 +2,7 @@
 // Who the server says it is, and how its core behaves.
 
 #include <warden/definitions.hpp>
+#include <warden/state/request_state.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -55,6 +56,14 @@ struct ServerOptions {
     CacheHint cache_resources{};
     CacheHint cache_resource_reads{};
     CacheHint cache_prompts{};
+    /// Keys that seal the `requestState` of MCP 2026-07-28 input requests (the first
+    /// seals, all open: rotation). Empty: `App::run`/`serve` read `WARDEN_STATE_KEY` or
+    /// `WARDEN_STATE_KEY_FILE`, and without either use a random key made for this process
+    /// (fine for one process; replicas behind a load balancer must share a key, or a retry
+    /// landing on another replica is refused). docs/security.md.
+    std::vector<state::Key> state_keys{};
+    /// How long a `requestState` opens after it is sealed, and its largest size.
+    state::SealOptions state_options{};
 };
 
 }  // namespace warden

@@ -2,9 +2,13 @@
 
 // App: registration, and choosing the transport to serve over.
 #include "app/change_feed.hpp"
+#include "app/observe.hpp"
 #include "app/serve.hpp"
+#include "app/state_keys.hpp"
 #include "server/core.hpp"
 
+#include <warden/state/replay_cache.hpp>
+#include <warden/toolauth/environment.hpp>
 #include <warden/toolauth/secrets.hpp>
 #include <warden/toolauth/tool_auth.hpp>
 
@@ -76,18 +80,24 @@ int App::serve(const RunOptions& options) {
         spdlog::critical("not starting: tool-level auth: {}", checked.error().message());
         return 1;
     }
+    if (!app::configure_state_keys(*core_, toolauth::process_environment())) return 1;
     core_->set_tool_guard(
         [auth = tool_auth_](const Tool& tool, Context& ctx) { return auth->prepare(tool, ctx); });
-    // Replicas on one PostgreSQL store share their list changes and resource updates.
+    auto observability = app::Observability::start(core_, options);
+    if (!observability) return 2;
+    // Replicas on one PostgreSQL store share single use of states, and their list changes
+    // and resource updates.
     std::unique_ptr<app::ChangeFeed> feed;
     if (auto shared = tool_auth_->shared_store_url()) {
+        core_->set_replay_cache(state::make_postgres_replay_cache(*shared));
         feed = std::make_unique<app::ChangeFeed>(core_, *shared);
         core_->set_change_publisher(
             [f = feed.get()](const server::ServerCore::Change& c) { f->publish(c); });
     }
     const int code = options.transport == RunOptions::Transport::stdio
                          ? app::serve_stdio(core_, tool_auth_)
-                         : app::serve_http(core_, tool_auth_, auth_, options.http);
+                         : app::serve_http(core_, tool_auth_, auth_, options.http,
+                                           observability->main_port_routes());
     core_->set_change_publisher(nullptr);
     return code;
 }

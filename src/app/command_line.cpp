@@ -80,6 +80,24 @@ int App::run(int argc, char** argv) {
         ->envname("WARDEN_LOG_LEVEL")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
         ->capture_default_str();
+    auto& obs = options.observability;
+    cli.add_option_function<unsigned short>(
+           "--metrics-port", [&obs](unsigned short port) { obs.metrics.port = port; },
+           "serve Prometheus metrics on a listener of their own at this port (0: a free one)")
+        ->envname("WARDEN_METRICS_PORT");
+    cli.add_option("--metrics-host", obs.metrics.host,
+                   "address of the metrics listener (loopback unless set)")
+        ->envname("WARDEN_METRICS_HOST")
+        ->capture_default_str();
+    cli.add_flag("--metrics-on-main-port", obs.metrics.on_main_port,
+                 "HTTP: also serve metrics on the main port, without MCP auth (opt-in)")
+        ->envname("WARDEN_METRICS_ON_MAIN_PORT");
+    cli.add_option("--metrics-path", obs.metrics.path, "path of the metrics exposition")
+        ->envname("WARDEN_METRICS_PATH")
+        ->capture_default_str();
+    cli.add_option("--audit-log", obs.audit_log,
+                   "append a JSON line per auth decision and tool call to PATH, or - for stdout")
+        ->envname("WARDEN_AUDIT_LOG");
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -128,10 +128,11 @@ bool valid_replica_id(std::string_view id) {
                std::string_view::npos;
 }
 
-int serve_http(const std::shared_ptr<server::ServerCore>& core,
-               const std::shared_ptr<toolauth::ToolAuth>& tool_auth,
-               const std::optional<auth::ResourceServerAuth>& explicit_auth,
-               const HttpOptions& http) {
+int serve_http(
+    const std::shared_ptr<server::ServerCore>& core,
+    const std::shared_ptr<toolauth::ToolAuth>& tool_auth,
+    const std::optional<auth::ResourceServerAuth>& explicit_auth, const HttpOptions& http,
+    const std::vector<std::pair<std::string, transport::http::RouteHandler>>& extra_routes) {
     if (!valid_replica_id(http.replica_id)) {
         spdlog::critical("http: replica_id must be 1-32 of A-Z a-z 0-9 _ -");
         return 2;
@@ -180,6 +181,7 @@ int serve_http(const std::shared_ptr<server::ServerCore>& core,
     }
     transport::http::HttpServer server(core, http, gate);
     server.add_route(callback_path, callback_route(tool_auth));
+    for (const auto& [path, handler] : extra_routes) server.add_route(path, handler);
     if (auto ec = server.listen()) {
         spdlog::error("cannot listen on {}:{}: {}", http.host, http.port, ec.message());
         return 1;

@@ -2,13 +2,17 @@
 // Internal to the app module: running one transport until it stops.
 
 #include "server/core.hpp"
+#include "transport/http/route.hpp"
 
 #include <warden/auth/config.hpp>
 #include <warden/http_options.hpp>
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace warden::toolauth {
 class ToolAuth;
@@ -26,8 +30,10 @@ int serve_stdio(const std::shared_ptr<server::ServerCore>& core,
 
 /// Serves Streamable HTTP until SIGINT/SIGTERM. Server-level auth comes from `auth`, else
 /// from the MCP_RESOURCE_SERVER_* environment; exits 2 on an invalid configuration.
-int serve_http(const std::shared_ptr<server::ServerCore>& core,
-               const std::shared_ptr<toolauth::ToolAuth>& tool_auth,
-               const std::optional<auth::ResourceServerAuth>& auth, const HttpOptions& http);
+int serve_http(
+    const std::shared_ptr<server::ServerCore>& core,
+    const std::shared_ptr<toolauth::ToolAuth>& tool_auth,
+    const std::optional<auth::ResourceServerAuth>& auth, const HttpOptions& http,
+    const std::vector<std::pair<std::string, transport::http::RouteHandler>>& extra_routes = {});
 
 }  // namespace warden::app

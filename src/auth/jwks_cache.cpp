@@ -3,6 +3,8 @@
 // the fetcher's thread; callers waiting for it are called back there, outside the lock.
 #include <warden/auth/jwks_cache.hpp>
 
+#include "observability/hub.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -142,6 +144,9 @@ class JwksCacheImpl final : public JwksCache, public std::enable_shared_from_thi
             }
             waiters.swap(waiters_);
         }
+        observability::count(observability::Series::jwks_fetches,
+                             {failure.empty() ? "ok" : "failure"});
+        if (failure.empty()) observability::note_key_set_fetched(uri_);
         // At most one line per attempt, and attempts are rate-limited by the cooldown.
         if (!failure.empty())
             spdlog::warn("auth: JWKS fetch from {} failed: {}; {}", uri_, failure,

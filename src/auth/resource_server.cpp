@@ -11,6 +11,7 @@
 #include "auth/introspection.hpp"
 #include "auth/numeric_date.hpp"
 #include "auth/token_cache.hpp"
+#include "observability/hub.hpp"
 
 #include <algorithm>
 #include <map>
@@ -62,7 +63,9 @@ class ResourceServerValidator final : public TokenValidator,
     }
 
     PrincipalPtr cached(std::string_view token) override {
-        return cache_.find(hash_token(token), runtime_.clock->now());
+        auto hit = cache_.find(hash_token(token), runtime_.clock->now());
+        observability::count(observability::Series::token_cache, {hit ? "hit" : "miss"});
+        return hit;
     }
 
     void validate(std::string token, ValidationCallback done) override {
@@ -213,11 +216,18 @@ class ResourceServerValidator final : public TokenValidator,
              done = std::move(done)](boost::system::result<FetchResponse> r) {
                 const auto& e = state->entry;
                 const auto now = self->runtime_.clock->now();
-                if (!r || r->status != 200) return done(make_error_code(Error::unavailable));
+                if (!r || r->status != 200) {
+                    observability::count(observability::Series::introspection, {"failure"});
+                    return done(make_error_code(Error::unavailable));
+                }
                 auto p =
                     parse_introspection(r->body, e.issuer, expected_audiences(self->config_, e),
                                         now, e.validation_options.leeway);
                 const auto& cfg = *e.introspection;
+                observability::count(observability::Series::introspection,
+                                     {p                                    ? "active"
+                                      : p.error() == Error::token_inactive ? "inactive"
+                                                                           : "failure"});
                 if (!p) {
                     if (p.error() == Error::token_inactive)
                         self->cache_.insert(hash, nullptr, now + cfg.negative_ttl, now);

@@ -6,7 +6,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <system_error>
@@ -37,10 +39,32 @@ void put(boost::json::object& out, std::string_view key, const std::string& valu
     if (!value.empty()) out[key] = value;
 }
 
+// Set by SIGHUP; a generation, so that each log (tests may hold several) reopens once.
+std::atomic<unsigned> reopen_generation{0};
+static_assert(std::atomic<unsigned>::is_always_lock_free);  // signal-safe
+
+void on_sighup(int) {
+    reopen_generation.fetch_add(1, std::memory_order_relaxed);
+}
+
 }  // namespace
+
+void AuditLog::request_reopen() noexcept {
+    reopen_generation.fetch_add(1, std::memory_order_relaxed);
+}
+
+void AuditLog::reopen_on_sighup() {
+    struct sigaction action {};
+    action.sa_handler = &on_sighup;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    ::sigaction(SIGHUP, &action, nullptr);
+}
 
 AuditLog::AuditLog(std::string path) : path_(std::move(path)), fd_(open_append(path_)) {
     if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "audit log " + path_);
+    seen_generation_.store(reopen_generation.load(std::memory_order_relaxed),
+                           std::memory_order_relaxed);
 }
 
 AuditLog::~AuditLog() {
@@ -66,12 +90,20 @@ std::string AuditLog::format(const AuditRecord& r, std::chrono::system_clock::ti
     }
     if (r.duration.count() >= 0)
         line["duration_ms"] = static_cast<double>(r.duration.count()) / 1000.0;
+    if (r.suppressed > 0) line["suppressed"] = r.suppressed;
     return boost::json::serialize(line);
 }
 
 void AuditLog::write(const AuditRecord& record) {
     std::string text = format(record, std::chrono::system_clock::now());
     text.push_back('\n');
+    // The reopen a signal asked for happens here, off the signal handler: the next line
+    // goes to the file now at the path (logrotate moved the old one away).
+    if (const auto wanted = reopen_generation.load(std::memory_order_relaxed);
+        wanted != seen_generation_.load(std::memory_order_relaxed)) {
+        seen_generation_.store(wanted, std::memory_order_relaxed);
+        reopen();
+    }
     std::lock_guard lock(mutex_);
     const char* p = text.data();
     std::size_t left = text.size();

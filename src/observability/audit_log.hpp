@@ -3,7 +3,9 @@
 // must answer "who called what, and was it allowed". Never a token, a secret or a code:
 // the record has no field that could hold one.
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +26,8 @@ struct AuditRecord {
     std::string reason{};     ///< a fixed reason code (missing_token, expired, scope, ...)
     std::vector<std::string> required_scopes{};
     std::chrono::microseconds duration{-1};  ///< negative: not measured
+    /// Lines like this one left out just before it (a capped flood of refusals).
+    std::uint64_t suppressed = 0;
 };
 
 /// Appends records to a file or standard output. Thread-safe.
@@ -42,6 +46,11 @@ class AuditLog {
     /// old file when the new one cannot be opened.
     void reopen();
 
+    /// Makes every audit log reopen its file before its next line. Async-signal-safe.
+    static void request_reopen() noexcept;
+    /// Installs a SIGHUP handler that calls request_reopen (logrotate's usual signal).
+    static void reopen_on_sighup();
+
     /// The JSON line for `record` at `now`, without the newline (exposed for tests).
     static std::string format(const AuditRecord& record, std::chrono::system_clock::time_point now);
 
@@ -49,6 +58,7 @@ class AuditLog {
     std::string path_;
     std::mutex mutex_;  // one write(2) per line; reopen swaps the descriptor under it
     int fd_ = -1;
+    std::atomic<unsigned> seen_generation_{0};  // of reopen requests (request_reopen)
 };
 
 }  // namespace warden::observability

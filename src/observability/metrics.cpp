@@ -65,9 +65,9 @@ struct LevelInfo {
     const char* help;
 };
 constexpr LevelInfo kLevels[] = {
-    {"warden_sessions", "Legacy-era sessions alive."},
-    {"warden_sse_streams", "SSE streams open."},
-    {"warden_tasks", "Tasks not yet in a terminal state."},
+    {"warden_sessions", "Legacy-era HTTP sessions alive."},
+    {"warden_sse_streams", "HTTP responses open as SSE streams."},
+    {"warden_listen_streams", "2026-07-28 subscriptions/listen requests open."},
     {"warden_worker_queue_depth", "Handlers queued or running on the worker pool."},
 };
 

@@ -29,7 +29,12 @@ enum class Series : std::uint8_t {
 };
 
 /// Process-wide values that go up and down.
-enum class Level : std::uint8_t { sessions, sse_streams, tasks, worker_queue_depth };
+enum class Level : std::uint8_t {
+    sessions,            ///< legacy-era HTTP sessions alive
+    sse_streams,         ///< HTTP responses open as SSE streams
+    listen_streams,      ///< 2026-07-28 subscriptions/listen requests open
+    worker_queue_depth,  ///< handlers queued or running on the worker pool
+};
 
 class Metrics {
   public:

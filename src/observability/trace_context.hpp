@@ -30,7 +30,32 @@ std::optional<TraceContext> parse_traceparent(std::string_view value);
 /// (`key=value` separated by commas) without control characters; else dropped (W3C §3.3).
 std::string sanitize_tracestate(std::string_view value);
 
-/// A fresh trace for a request that arrived without one (random ids, not sampled).
+/// A fresh trace for a request that arrived without one (random ids, not sampled). The
+/// ids are unique, not secret (W3C §3.2.2.3): a per-thread generator seeded from the CSPRNG.
 TraceContext new_trace();
+
+/// The trace a request carries in `traceparent` (and `tracestate`), else a new one.
+TraceContext continue_or_start(std::string_view traceparent, std::string_view tracestate);
+
+/// The trace id of the request this thread is working on; empty when none. Log lines
+/// carry it (see add_trace_id_to_log_lines).
+std::string_view current_trace_id() noexcept;
+
+/// Makes `trace_id` the thread's current trace id for the scope (nests). The string must
+/// outlive the scope.
+class TraceScope {
+  public:
+    explicit TraceScope(const std::string& trace_id) noexcept;
+    ~TraceScope();
+    TraceScope(const TraceScope&) = delete;
+    TraceScope& operator=(const TraceScope&) = delete;
+
+  private:
+    const std::string* previous_;
+};
+
+/// Sets spdlog's pattern (every logger) to the default one followed by ` trace_id=...`
+/// when the logging thread works on a request.
+void add_trace_id_to_log_lines();
 
 }  // namespace warden::observability

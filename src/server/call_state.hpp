@@ -1,9 +1,11 @@
 #pragma once
 // The state behind a `Context`: one request being handled.
 
+#include "observability/trace_context.hpp"
 #include "server/exchange.hpp"
 
 #include <warden/context.hpp>
+#include <warden/definitions.hpp>
 #include <warden/principal.hpp>
 
 #include <atomic>
@@ -18,6 +20,7 @@ namespace warden::server {
 class Session;
 class CallTracker;
 class WaitingCalls;
+class InputRound;
 }  // namespace warden::server
 
 namespace warden::detail {
@@ -61,6 +64,18 @@ struct CallState {
     /// (none: no notifications/message at all).
     std::shared_ptr<const boost::json::object> client_info;
     std::optional<LogLevel> log_level;
+    /// Modern requests that may end with an `InputRequiredResult` (tools/call,
+    /// prompts/get, resources/read): the answers known so far and the questions this run
+    /// asks. Null elsewhere (input calls then answer not_deliverable).
+    std::shared_ptr<server::InputRound> input;
+    /// Observability (server/observe.hpp): the method's metric label, when the request
+    /// arrived, its W3C trace, the registered tool it calls (tools/call), else the name
+    /// the client sent for an unknown one (audit only).
+    std::string_view method_label;
+    std::chrono::steady_clock::time_point started{};
+    observability::TraceContext trace;
+    std::shared_ptr<const warden::Tool> tool;
+    std::string called_name;
 };
 
 }  // namespace warden::detail

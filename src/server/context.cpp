@@ -3,6 +3,7 @@
 #include "protocol/jsonrpc.hpp"
 #include "protocol/versions.hpp"
 #include "server/call_state.hpp"
+#include "server/input_round.hpp"
 #include "server/session.hpp"
 #include "server/waiting_calls.hpp"
 
@@ -53,6 +54,18 @@ const std::string& Context::protocol_version() const {
 
 const Principal* Context::principal() const {
     return state_->principal.get();
+}
+
+const std::string& Context::trace_id() const {
+    return state_->trace.trace_id;
+}
+
+std::string Context::traceparent() const {
+    return state_->trace.traceparent();
+}
+
+const std::string& Context::tracestate() const {
+    return state_->trace.tracestate;
 }
 
 const std::string& Context::user_id() const {
@@ -132,7 +145,7 @@ result<json::object> Context::request(std::string_view method, json::object para
     // the answer this call waits for.
     if (state_->runs_inline) return ClientRequestError::would_block;
     // 2026-07-28 has no server-to-client requests: input comes back through an
-    // InputRequiredResult (multi round-trip requests), which this call cannot produce yet.
+    // InputRequiredResult (sample/elicit/list_roots record it).
     if (state_->modern || !state_->session) return ClientRequestError::not_deliverable;
     if (!state_->exchange->can_request()) return ClientRequestError::not_deliverable;
     // The wait below holds this worker: counted per principal and in all, so one user's
@@ -169,16 +182,36 @@ result<json::object> Context::request(std::string_view method, json::object para
 
 namespace {
 // Legacy stateless HTTP never saw the client's capabilities (no initialize): the honest
-// answer is that nothing can reach the client, not that a capability is missing.
+// answer is that nothing can reach the client, not that a capability is missing. A modern
+// request of a method that cannot answer with an InputRequiredResult has no way either.
 bool no_channel(const detail::CallState& s) {
-    return !s.modern && (!s.session || s.session->stateless());
+    if (s.modern) return !s.input;
+    return !s.session || s.session->stateless();
+}
+
+// MCP 2026-07-28 (basic/patterns/mrtr): the answer recorded under the key, or the
+// request recorded for this round's InputRequiredResult.
+result<json::object> ask_client(detail::CallState& s, std::string_view kind, std::string_view key,
+                                std::string method, json::object params) {
+    auto& round = *s.input;
+    std::string k = key.empty() ? round.next_key(kind) : std::string(key);
+    if (const auto* answer = round.answer(k)) return *answer;
+    round.ask(std::move(k), std::move(method), std::move(params));
+    return ClientRequestError::input_required;
+}
+
+result<json::object> missing(detail::CallState& s, std::string_view capability,
+                             std::string_view sub = {}) {
+    if (s.modern) s.input->note_missing(capability, sub);
+    return ClientRequestError::capability_missing;
 }
 }  // namespace
 
-result<json::object> Context::sample(json::object params) {
+result<json::object> Context::sample(json::object params, std::string_view key) {
     if (no_channel(*state_)) return ClientRequestError::not_deliverable;
-    if (!capability(*state_->client_capabilities, "sampling"))
-        return ClientRequestError::capability_missing;
+    if (!capability(*state_->client_capabilities, "sampling")) return missing(*state_, "sampling");
+    if (state_->modern)
+        return ask_client(*state_, "sampling", key, "sampling/createMessage", std::move(params));
     return request("sampling/createMessage", std::move(params));
 }
 
@@ -194,43 +227,66 @@ result<ElicitResult> to_elicit_result(result<json::object> answer) {
 }
 }  // namespace
 
-result<ElicitResult> Context::elicit(std::string message, json::object requested_schema) {
+result<ElicitResult> Context::elicit(std::string message, json::object requested_schema,
+                                     std::string_view key) {
     if (no_channel(*state_)) return ClientRequestError::not_deliverable;
     const auto* elicitation = capability(*state_->client_capabilities, "elicitation");
-    // 2025-11-25: an empty elicitation object means form mode; a client that lists modes
-    // must list "form".
-    if (!elicitation ||
-        (!elicitation->empty() && !elicitation->contains("form") && elicitation->contains("url")))
-        return ClientRequestError::capability_missing;
+    // 2025-11-25 on: an empty elicitation object means form mode; a client that lists
+    // modes must list "form".
+    if (!elicitation) return missing(*state_, "elicitation").error();
+    if (!elicitation->empty() && !elicitation->contains("form") && elicitation->contains("url"))
+        return missing(*state_, "elicitation", "form").error();
     json::object params{{"message", std::move(message)},
                         {"requestedSchema", std::move(requested_schema)}};
     if (pr::features_of(state_->protocol_version).url_elicitation) params["mode"] = "form";
+    if (state_->modern)
+        return to_elicit_result(
+            ask_client(*state_, "elicitation", key, "elicitation/create", std::move(params)));
     return to_elicit_result(request("elicitation/create", std::move(params)));
 }
 
 result<ElicitResult> Context::elicit_url(std::string message, std::string url,
-                                         std::string elicitation_id) {
+                                         std::string elicitation_id, std::string_view key) {
     if (no_channel(*state_)) return ClientRequestError::not_deliverable;
     const auto* elicitation = capability(*state_->client_capabilities, "elicitation");
     if (!elicitation || !elicitation->contains("url") ||
         !pr::features_of(state_->protocol_version).url_elicitation)
-        return ClientRequestError::capability_missing;
-    return to_elicit_result(
-        request("elicitation/create", json::object{{"mode", "url"},
-                                                   {"message", std::move(message)},
-                                                   {"url", std::move(url)},
-                                                   {"elicitationId", std::move(elicitation_id)}}));
+        return missing(*state_, "elicitation", "url").error();
+    json::object params{{"mode", "url"},
+                        {"message", std::move(message)},
+                        {"url", std::move(url)},
+                        {"elicitationId", std::move(elicitation_id)}};
+    if (state_->modern)
+        return to_elicit_result(
+            ask_client(*state_, "elicitation", key, "elicitation/create", std::move(params)));
+    return to_elicit_result(request("elicitation/create", std::move(params)));
 }
 
-result<json::array> Context::list_roots() {
+result<json::array> Context::list_roots(std::string_view key) {
     if (no_channel(*state_)) return ClientRequestError::not_deliverable;
     if (!capability(*state_->client_capabilities, "roots"))
-        return ClientRequestError::capability_missing;
-    auto answer = request("roots/list", {});
+        return missing(*state_, "roots").error();
+    auto answer = state_->modern ? ask_client(*state_, "roots", key, "roots/list", {})
+                                 : request("roots/list", {});
     if (!answer) return answer.error();
     if (const auto* roots = answer->if_contains("roots"); roots && roots->is_array())
         return roots->get_array();
     return json::array{};
+}
+
+const json::value& Context::request_state() const {
+    static const json::value kNone;
+    return state_->input ? state_->input->handler_state() : kNone;
+}
+
+void Context::set_request_state(json::value state) {
+    if (state_->input) state_->input->set_next_handler_state(std::move(state));
+}
+
+bool Context::require_input() {
+    if (!state_->input) return false;
+    state_->input->require();
+    return true;
 }
 
 }  // namespace warden

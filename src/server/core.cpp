@@ -5,6 +5,10 @@
 #include "server/listener.hpp"
 #include "server/session.hpp"
 
+#include "observability/hub.hpp"
+
+#include <warden/crypto.hpp>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
@@ -13,6 +17,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <stdexcept>
 #include <utility>
 
 namespace warden::server {
@@ -23,6 +28,17 @@ std::string os_user() {
     if (const char* user = std::getenv("USER"); user && *user) return user;
     if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
     return "local";
+}
+
+// A key made for this process: states it seals open only here, and not after a restart.
+state::KeyRing ephemeral_key_ring() {
+    state::Key key;
+    const std::string bytes = crypto::random_bytes(key.secret.bytes.size());
+    std::copy(bytes.begin(), bytes.end(), key.secret.bytes.begin());
+    key.id = "p" + crypto::random_token(6);
+    std::vector<state::Key> keys;
+    keys.push_back(std::move(key));
+    return state::KeyRing::create(std::move(keys)).value();
 }
 
 }  // namespace
@@ -38,6 +54,28 @@ ServerCore::ServerCore(ServerInfo info, ServerOptions options)
       pool_(std::make_unique<boost::asio::thread_pool>(
           std::max<std::size_t>(1, options_.worker_threads))) {
     registry_.on_change([this](RegistryKind kind) { on_registry_change(kind); });
+    replay_cache_ = state::make_memory_replay_cache();
+    auto configured = state::KeyRing::create(options_.state_keys);
+    // Keys given in C++ that cannot be used are a programmer error, not a reason to
+    // quietly seal with a key no other replica has.
+    if (!options_.state_keys.empty() && !configured)
+        throw std::invalid_argument("ServerOptions::state_keys: " + configured.error().message());
+    state_key_ephemeral_ = !configured;
+    sealer_ = std::make_shared<const state::Sealer>(
+        configured ? std::move(*configured) : ephemeral_key_ring(), replay_cache_,
+        options_.state_options);
+}
+
+void ServerCore::set_replay_cache(std::shared_ptr<state::ReplayCache> cache) {
+    replay_cache_ = std::move(cache);
+    sealer_ = std::make_shared<const state::Sealer>(sealer_->keys(), replay_cache_,
+                                                    options_.state_options);
+}
+
+void ServerCore::set_state_keys(state::KeyRing keys) {
+    sealer_ = std::make_shared<const state::Sealer>(std::move(keys), replay_cache_,
+                                                    options_.state_options);
+    state_key_ephemeral_ = false;
 }
 
 ServerCore::~ServerCore() {
@@ -59,8 +97,10 @@ void ServerCore::post(std::function<void()> job) {
         std::lock_guard lock(jobs_mutex_);
         ++jobs_;
     }
+    observability::add(observability::Level::worker_queue_depth, 1);
     boost::asio::post(*pool_, [this, job = std::move(job)] {
         job();
+        observability::add(observability::Level::worker_queue_depth, -1);
         std::lock_guard lock(jobs_mutex_);
         if (--jobs_ == 0) jobs_idle_.notify_all();
     });

@@ -7,6 +7,7 @@
 #include "server/waiting_calls.hpp"
 
 #include <warden/options.hpp>
+#include <warden/state/request_state.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -108,6 +109,18 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     /// The user id for calls without a principal.
     const std::string& local_user_id() const { return local_user_id_; }
 
+    /// Seals and opens the `requestState` of 2026-07-28 input requests. Keys from
+    /// ServerOptions::state_keys, else a random key of this process until set_state_keys.
+    const state::Sealer& sealer() const { return *sealer_; }
+    /// Replaces the state keys (App::serve, from the environment). Set before serving.
+    void set_state_keys(state::KeyRing keys);
+    /// Replaces the single-use cache of states (in memory by default), e.g. with the
+    /// PostgreSQL one that replicas share (App::serve with WARDEN_STORE_URL). Set before
+    /// serving.
+    void set_replay_cache(std::shared_ptr<state::ReplayCache> cache);
+    /// True when the state keys are a random key of this process (nothing configured).
+    bool state_key_is_ephemeral() const { return state_key_ephemeral_; }
+
     /// The count of calls waiting on the client (ServerOptions::max_waiting_calls*).
     const std::shared_ptr<WaitingCalls>& waiting_calls() const { return waiting_calls_; }
 
@@ -127,6 +140,9 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     std::string local_user_id_;
     std::shared_ptr<WaitingCalls> waiting_calls_;
     ToolGuard tool_guard_;
+    std::shared_ptr<state::ReplayCache> replay_cache_;
+    std::shared_ptr<const state::Sealer> sealer_;
+    bool state_key_ephemeral_ = false;
     Registry registry_;
     ScopePolicy scope_policy_{};
     bool hide_unauthorized_ = false;

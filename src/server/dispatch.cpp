@@ -4,6 +4,8 @@
 #include "server/core.hpp"
 #include "server/listener.hpp"
 #include "server/methods.hpp"
+#include "server/mrtr.hpp"
+#include "server/observe.hpp"
 #include "server/wire.hpp"
 
 #include <spdlog/spdlog.h>
@@ -61,6 +63,15 @@ std::optional<RpcError> missing_capabilities(const Tool& tool, const json::objec
                     json::object{{"requiredCapabilities", std::move(missing)}}};
 }
 
+// 2026-07-28 requests of the methods that may need the client's input run as a round of a
+// multi round-trip request (server/mrtr.hpp); everything else runs as it is.
+template <class F>
+MethodResult with_input(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                        std::string_view method, const json::object* params, F&& run) {
+    if (!call->modern || !supports_input_required(method)) return run();
+    return run_with_input(core, call, method, params, std::forward<F>(run));
+}
+
 }  // namespace
 
 bool is_modern_method(std::string_view method) noexcept {
@@ -72,7 +83,7 @@ bool is_modern_method(std::string_view method) noexcept {
 std::shared_ptr<detail::CallState> make_call(const ServerCore& core, const json::value& id,
                                              const std::shared_ptr<Exchange>& exchange,
                                              std::shared_ptr<const Principal> principal,
-                                             const json::object* params) {
+                                             const json::object* params, std::string_view method) {
     auto call = std::make_shared<detail::CallState>();
     call->exchange = exchange;
     call->request_id = id;
@@ -85,12 +96,14 @@ std::shared_ptr<detail::CallState> make_call(const ServerCore& core, const json:
         if (const auto* meta = params->if_contains("_meta"); meta && meta->is_object())
             if (const auto* token = meta->get_object().if_contains("progressToken"))
                 call->progress_token = *token;
+    observe_start(*call, method, params);
     return call;
 }
 
 void finish(const ServerCore& core, const std::shared_ptr<detail::CallState>& call,
             MethodResult result) {
     bool cancelled = call->cancelled.load();
+    observe_finish(*call, result, cancelled);
     if (call->tracker && !call->runs_inline) call->tracker->untrack(*call);
     // MCP cancellation: the receiver should not answer a cancelled request.
     if (cancelled) {
@@ -103,7 +116,7 @@ void finish(const ServerCore& core, const std::shared_ptr<detail::CallState>& ca
         if (call->modern && value.is_object()) {
             // 2026-07-28: every result says what it is, and the server identifies itself.
             auto& obj = value.get_object();
-            obj["resultType"] = "complete";
+            if (!obj.contains("resultType")) obj["resultType"] = "complete";
             auto& meta = obj["_meta"];
             if (!meta.is_object()) meta = json::object{};
             meta.get_object()[meta_key::server_info] = server_identity(core.info());
@@ -118,10 +131,15 @@ void finish(const ServerCore& core, const std::shared_ptr<detail::CallState>& ca
 void dispatch(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
               std::string_view method, const json::object* params) {
     static const json::object kEmpty;
+    observability::TraceScope trace_scope(call->trace.trace_id);
     // What runs on the worker pool, given the job's copy of the params.
     std::function<MethodResult(const json::object*)> pooled;
     if (method == "tools/call") {
         auto tool = methods::called_tool(core, params);
+        call->tool = tool;
+        if (!tool && params)
+            if (const auto* name = params->if_contains("name"); name && name->is_string())
+                call->called_name = std::string(name->get_string().subview(0, 128));
         if (tool && call->modern)
             if (auto missing = missing_capabilities(*tool, *call->client_capabilities)) {
                 finish(core, call, std::move(*missing));
@@ -132,8 +150,11 @@ void dispatch(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
             // hand-offs of the pool (most of a small call's cost). Not tracked: it is over
             // before a cancellation could be read.
             call->runs_inline = true;
-            finish(core, call,
-                   guarded([&] { return methods::call_tool(core, call, params, tool); }));
+            finish(core, call, guarded([&] {
+                       return with_input(core, call, method, params, [&] {
+                           return methods::call_tool(core, call, params, tool);
+                       });
+                   }));
             return;
         }
         auto core_ref = core.shared_from_this();
@@ -150,8 +171,12 @@ void dispatch(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
         if (call->tracker) call->tracker->track(call);
         // The message may not outlive this call (stdio, batches): the job keeps a copy.
         core.post([core_ref = core.shared_from_this(), call, pooled = std::move(pooled),
-                   params = params ? *params : kEmpty] {
-            finish(*core_ref, call, guarded([&] { return pooled(&params); }));
+                   params = params ? *params : kEmpty, method = std::string(method)] {
+            observability::TraceScope job_trace(call->trace.trace_id);
+            finish(*core_ref, call, guarded([&] {
+                return with_input(*core_ref, call, method, &params,
+                                  [&] { return pooled(&params); });
+            }));
         });
         return;
     }
@@ -177,7 +202,8 @@ void handle_modern_request(ServerCore& core, const pr::Classified& request,
                            std::shared_ptr<CallTracker> tracker) {
     auto meta = read_modern_meta(request.params);
     if (auto* error = std::get_if<RpcError>(&meta)) {
-        auto call = make_call(core, *request.id, exchange, std::move(principal), request.params);
+        auto call = make_call(core, *request.id, exchange, std::move(principal), request.params,
+                              request.method);
         call->modern = true;
         finish(core, call, std::move(*error));
         return;
@@ -190,7 +216,8 @@ void handle_modern_request(ServerCore& core, const pr::Classified& request, Mode
                            const std::shared_ptr<Exchange>& exchange,
                            std::shared_ptr<const Principal> principal,
                            std::shared_ptr<CallTracker> tracker) {
-    auto call = make_call(core, *request.id, exchange, std::move(principal), request.params);
+    auto call = make_call(core, *request.id, exchange, std::move(principal), request.params,
+                          request.method);
     call->modern = true;
     call->tracker = std::move(tracker);
     exchange->bind_call(call);
@@ -222,7 +249,8 @@ void handle_legacy_stateless_request(ServerCore& core, const pr::Classified& req
                                      std::string version, const std::shared_ptr<Exchange>& exchange,
                                      std::shared_ptr<const Principal> principal) {
     static const auto kNoCapabilities = std::make_shared<const json::object>();
-    auto call = make_call(core, *request.id, exchange, std::move(principal), request.params);
+    auto call = make_call(core, *request.id, exchange, std::move(principal), request.params,
+                          request.method);
     call->protocol_version = std::move(version);
     call->client_capabilities = kNoCapabilities;
     const std::string_view method = request.method;

@@ -31,7 +31,8 @@ class CallTracker {
 std::shared_ptr<detail::CallState> make_call(const ServerCore& core, const json::value& id,
                                              const std::shared_ptr<Exchange>& exchange,
                                              std::shared_ptr<const Principal> principal,
-                                             const json::object* params);
+                                             const json::object* params,
+                                             std::string_view method = {});
 
 /// Runs a method both eras share (listings, tools/call, resources/read, prompts/get,
 /// completion/complete): listings on the calling thread, user code on the worker pool

@@ -28,6 +28,9 @@ class ClientRequestCategory final : public boost::system::error_category {
                 return "a non_blocking tool cannot wait for the client";
             case ClientRequestError::too_many_waiting:
                 return "too many calls are already waiting for this client's answers";
+            case ClientRequestError::input_required:
+                return "the client's answer is needed first: the request ends with an "
+                       "InputRequiredResult and runs again with the answer";
         }
         return "unknown client request error";
     }

@@ -7,6 +7,8 @@
 #include <warden/context.hpp>
 
 #include <memory>
+#include <string_view>
+#include <utility>
 
 namespace warden::detail {
 struct CallState;
@@ -38,6 +40,9 @@ class Exchange {
     /// The request this exchange answers, for transports where losing the channel cancels
     /// it (2026-07-28 Streamable HTTP: closing the response stream is the cancellation).
     virtual void bind_call(std::weak_ptr<detail::CallState>) {}
+    /// The W3C `traceparent` and `tracestate` the transport received with the message
+    /// (HTTP headers); empty where the transport has none.
+    virtual std::pair<std::string_view, std::string_view> trace_headers() const { return {}; }
 };
 
 }  // namespace warden::server

@@ -3,6 +3,7 @@
 // response stream carries the change notifications the client opted in to, each tagged
 // with the subscription id (the listen request's JSON-RPC id).
 
+#include "observability/hub.hpp"
 #include "server/call_state.hpp"
 #include "server/registry.hpp"
 
@@ -50,6 +51,7 @@ class Listener {
   private:
     std::shared_ptr<detail::CallState> call_;
     ListenFilter filter_;
+    observability::LevelHold open_{observability::Level::listen_streams};
 };
 
 /// Opens a subscription for `call` (a modern subscriptions/listen request): acknowledges

@@ -174,7 +174,7 @@ void Session::handle_request(const pr::Classified& c, const std::shared_ptr<Exch
         handle_modern_request(*core, c, exchange, principal, shared_from_this());
         return;
     }
-    auto call = make_call(*core, *c.id, exchange, principal, c.params);
+    auto call = make_call(*core, *c.id, exchange, principal, c.params, c.method);
     call->session = shared_from_this();
     call->tracker = call->session;
     call->protocol_version = protocol_version();

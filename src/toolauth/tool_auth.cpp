@@ -3,6 +3,7 @@
 #include "toolauth/crypto.hpp"
 #include "toolauth/id_token.hpp"
 #include "toolauth/oauth_client.hpp"
+#include "toolauth/timed_store.hpp"
 #include "toolauth/tool_auth_impl.hpp"
 
 #include "net/http_fetch.hpp"
@@ -109,7 +110,7 @@ result<StoreKey> ToolAuth::Impl::load_key(const StoreLocation& where) const {
 result<std::shared_ptr<TokenStore>> ToolAuth::Impl::store() {
     std::lock_guard lock(mutex);
     if (store_) return store_;
-    if (options.store) return store_ = options.store;
+    if (options.store) return store_ = timed_token_store(options.store);
     const auto where = store_location();
     if (!where) return where.error();
     auto key = load_key(*where);
@@ -123,7 +124,7 @@ result<std::shared_ptr<TokenStore>> ToolAuth::Impl::store() {
         return opened.error();
     }
     spdlog::info("toolauth: token store {}", name);
-    return store_ = *opened;
+    return store_ = timed_token_store(*opened);
 }
 
 result<PendingStore*> ToolAuth::Impl::pending() {

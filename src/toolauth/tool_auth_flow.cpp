@@ -4,6 +4,7 @@
 
 #include "protocol/jsonrpc.hpp"
 #include "server/call_state.hpp"
+#include "server/input_round.hpp"
 #include "server/waiting_calls.hpp"
 #include "toolauth/crypto.hpp"
 #include "toolauth/oauth_client.hpp"
@@ -12,6 +13,9 @@
 #include <spdlog/spdlog.h>
 #include <boost/json/value_from.hpp>
 #include <boost/url/url.hpp>
+
+#include <algorithm>
+#include <variant>
 
 namespace warden::toolauth {
 namespace {
@@ -199,6 +203,158 @@ std::optional<ToolResult> ToolAuth::obtain_token(const Tool& tool, Context& ctx)
     return authorize(tool, ctx, *provider, scopes);
 }
 
+namespace {
+
+// A pending authorization for `provider` and its link: the front-door-bound "link" leg when
+// the caller signed in at an authorization server this server can check (MCP 2025-11-25
+// elicitation, URL mode, "Phishing"), else the provider's authorization URL with PKCE.
+// Either the URL, or the result to answer with instead.
+std::variant<std::string, ToolResult> start_authorization(ToolAuth::Impl& impl, const Tool& tool,
+                                                          const Context& ctx,
+                                                          const Provider& provider,
+                                                          const std::vector<std::string>& scopes,
+                                                          const std::string& redirect) {
+    PendingAuthorization pending;
+    pending.user_id = token_owner(ctx);
+    pending.provider = provider.id;
+    pending.scopes = scopes;
+    pending.redirect_uri = redirect;
+    if (const Principal* principal = ctx.principal()) {
+        // Over HTTP with server-level auth the link must be completed by its initiator:
+        // the browser signs in at the front-door AS first, and the flow goes on only for
+        // the same issuer and subject.
+        if (impl.login.contains(principal->issuer)) {
+            pending.leg = Leg::link;
+            pending.bound_issuer = principal->issuer;
+            pending.bound_subject = principal->user_id;
+            auto pending_store = impl.pending();
+            if (!pending_store) return not_issued(tool, pending_store.error());
+            auto link = (*pending_store)->issue(std::move(pending));
+            if (!link) return not_issued(tool, link.error());
+            boost::urls::url u(redirect);
+            u.params().append({"link", *link});
+            return std::string(u.buffer());
+        }
+        if (!impl.unbound_links)
+            return ToolResult::error(
+                "Tool '" + tool.name + "' needs authorization at " + provider.display_name +
+                ", and this server cannot check that whoever approves it is you: an "
+                "authorization link completed by someone else would connect their account "
+                "to yours. To fix: configure sign-in at your authorization server "
+                "(WARDEN_TOOLAUTH_LOGIN_ISSUER, _CLIENT_ID, _CLIENT_SECRET; see "
+                "docs/tool-level-auth.md), or "
+                "accept the risk with WARDEN_TOOLAUTH_UNBOUND_LINKS=1.");
+    }
+    const auto pkce = make_pkce();
+    pending.code_verifier = pkce.verifier;
+    auto pending_store = impl.pending();
+    if (!pending_store) return not_issued(tool, pending_store.error());
+    auto state = (*pending_store)->issue(std::move(pending));
+    if (!state) return not_issued(tool, state.error());
+    return oauth::authorization_url(provider, scopes, *state, pkce.challenge, redirect);
+}
+
+std::string authorization_message(const Tool& tool, const Provider& provider,
+                                  const std::vector<std::string>& scopes) {
+    return "Authorize access to your " + provider.display_name + " account (" +
+           join_scopes(scopes, ", ") + ") so the tool '" + tool.name + "' can run.";
+}
+
+// No URL elicitation: hand the URL to the model, as arcade-mcp does.
+ToolResult link_for_the_model(const Tool& tool, const Provider& provider,
+                              const std::vector<std::string>& scopes, const std::string& url) {
+    auto result = ToolResult::error(
+        "Authorization required: tool '" + tool.name + "' needs access to the user's " +
+        provider.display_name + " account (scopes: " + join_scopes(scopes, ", ") +
+        "). Ask the user to open this URL in a browser and approve access, then call the tool "
+        "again:\n\n" +
+        url);
+    result.meta["warden"] = json::object{{"authorization_required", true},
+                                         {"authorization_url", url},
+                                         {"provider", provider.id},
+                                         {"scopes", json::value_from(scopes)}};
+    return result;
+}
+
+bool client_takes_url_elicitation(const Context& ctx) {
+    const auto* e = ctx.client_capabilities().if_contains("elicitation");
+    return e && e->is_object() && e->get_object().contains("url");
+}
+
+// MCP 2026-07-28 (client/elicitation, "URL Mode Elicitation for OAuth Flows"): the link
+// goes out as a URL-mode input request of an InputRequiredResult, and nothing waits. The
+// retry re-runs the guard: obtain_token finds the token the redirect stored, and the tool
+// runs; if the user accepted but the flow has not completed yet, the same link is asked
+// again under the next key (the spec's "another InputRequiredResult"). The link, its
+// elicitation id and the attempt travel in the sealed requestState ("toolauth.<provider>"),
+// so a retry on any replica reuses the pending authorization instead of starting a new one.
+std::optional<ToolResult> authorize_by_input_request(ToolAuth::Impl& impl, const Tool& tool,
+                                                     Context& ctx, const Provider& provider,
+                                                     const std::vector<std::string>& scopes,
+                                                     const std::string& redirect) {
+    auto* round = ctx.state().input.get();
+    const std::string owner = "toolauth." + provider.id;
+    const std::string message = authorization_message(tool, provider, scopes);
+    auto key = [&](std::int64_t attempt) {
+        return "warden.authorize." + provider.id + "." + std::to_string(attempt);
+    };
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    std::int64_t attempt = 0, issued = 0;
+    std::string url, id;
+    if (const json::value memo = round ? round->framework(owner) : json::value();
+        memo.is_object()) {
+        const auto& m = memo.get_object();
+        if (m.contains("n") && m.at("n").is_int64() && m.contains("url") &&
+            m.at("url").is_string() && m.contains("id") && m.at("id").is_string() &&
+            m.contains("t") && m.at("t").is_int64()) {
+            attempt = m.at("n").get_int64();
+            url = m.at("url").get_string();
+            id = m.at("id").get_string();
+            issued = m.at("t").get_int64();
+        }
+    }
+    const bool url_mode = round && client_takes_url_elicitation(ctx);
+    if (attempt > 0 && url_mode) {
+        auto answer = ctx.elicit_url(message, url, id, key(attempt));
+        // Not answered: asked again under the same key.
+        if (!answer)
+            return ToolResult::error("Authorization at " + provider.display_name + " is pending.");
+        if (answer->action != "accept")
+            return ToolResult::error("The user did not authorize access to " +
+                                     provider.display_name + "; tool '" + tool.name +
+                                     "' did not run.");
+        ++attempt;
+    }
+    // A link older than most of its life is replaced: the user may need minutes to finish.
+    const auto lifetime = static_cast<std::int64_t>(impl.options.state_lifetime.count());
+    if (url.empty() || now - issued > lifetime - std::min<std::int64_t>(60, lifetime / 2)) {
+        auto started = start_authorization(impl, tool, ctx, provider, scopes, redirect);
+        if (auto* refusal = std::get_if<ToolResult>(&started)) return std::move(*refusal);
+        url = std::get<std::string>(std::move(started));
+        id = crypto::random_token(16);
+        issued = now;
+    }
+    if (!url_mode) return link_for_the_model(tool, provider, scopes, url);
+    attempt = std::max<std::int64_t>(attempt, 1);
+    round->set_framework(owner,
+                         json::object{{"n", attempt}, {"url", url}, {"id", id}, {"t", issued}});
+    auto answer = ctx.elicit_url(message, url, id, key(attempt));
+    if (answer && answer->action == "accept")
+        // Answered in the same request that asks (no requestState to say which link):
+        // nothing completed yet.
+        return ToolResult::error("Authorization at " + provider.display_name +
+                                 " has not completed yet; call the tool again once it has.");
+    if (answer)
+        return ToolResult::error("The user did not authorize access to " + provider.display_name +
+                                 "; tool '" + tool.name + "' did not run.");
+    // input_required: the request ends with the link as a URL-mode input request.
+    return ToolResult::error("Authorization at " + provider.display_name + " is pending.");
+}
+
+}  // namespace
+
 std::optional<ToolResult> ToolAuth::authorize(const Tool& tool, Context& ctx,
                                               const Provider& provider,
                                               const std::vector<std::string>& scopes) {
@@ -209,48 +365,11 @@ std::optional<ToolResult> ToolAuth::authorize(const Tool& tool, Context& ctx,
                                  provider.display_name +
                                  ", but the server has no OAuth redirect endpoint (" +
                                  redirect.error().message() + ").");
-    PendingAuthorization pending;
-    pending.user_id = token_owner(ctx);
-    pending.provider = provider.id;
-    pending.scopes = scopes;
-    pending.redirect_uri = *redirect;
-    std::string url;
-    if (const Principal* principal = ctx.principal()) {
-        // Over HTTP with server-level auth the link must be completed by its initiator
-        // (MCP 2025-11-25 elicitation, URL mode, "Phishing"): the browser signs in at the
-        // front-door AS first, and the flow goes on only for the same issuer and subject.
-        if (impl.login.contains(principal->issuer)) {
-            pending.leg = Leg::link;
-            pending.bound_issuer = principal->issuer;
-            pending.bound_subject = principal->user_id;
-            auto pending_store = impl.pending();
-            if (!pending_store) return not_issued(tool, pending_store.error());
-            auto link = (*pending_store)->issue(std::move(pending));
-            if (!link) return not_issued(tool, link.error());
-            boost::urls::url u(*redirect);
-            u.params().append({"link", *link});
-            url = std::string(u.buffer());
-        } else if (!impl.unbound_links) {
-            return ToolResult::error(
-                "Tool '" + tool.name + "' needs authorization at " + provider.display_name +
-                ", and this server cannot check that whoever approves it is you: an "
-                "authorization link completed by someone else would connect their account "
-                "to yours. To fix: configure sign-in at your authorization server "
-                "(WARDEN_TOOLAUTH_LOGIN_ISSUER, _CLIENT_ID, _CLIENT_SECRET; see "
-                "docs/tool-level-auth.md), or "
-                "accept the risk with WARDEN_TOOLAUTH_UNBOUND_LINKS=1.");
-        }
-    }
-    if (url.empty()) {
-        const auto pkce = make_pkce();
-        pending.code_verifier = pkce.verifier;
-        auto pending_store = impl.pending();
-        if (!pending_store) return not_issued(tool, pending_store.error());
-        auto state = (*pending_store)->issue(std::move(pending));
-        if (!state) return not_issued(tool, state.error());
-        url = oauth::authorization_url(provider, scopes, *state, pkce.challenge, *redirect);
-    }
-    const std::string scope_text = join_scopes(scopes, ", ");
+    if (ctx.modern())
+        return authorize_by_input_request(impl, tool, ctx, provider, scopes, *redirect);
+    auto started = start_authorization(impl, tool, ctx, provider, scopes, *redirect);
+    if (auto* refusal = std::get_if<ToolResult>(&started)) return std::move(*refusal);
+    const std::string url = std::get<std::string>(std::move(started));
 
     std::uint64_t seen;
     {
@@ -269,9 +388,7 @@ std::optional<ToolResult> ToolAuth::authorize(const Tool& tool, Context& ctx,
     } release{call.wait_slot};
     result<ElicitResult> answer = make_error_code(ClientRequestError::too_many_waiting);
     if (call.wait_slot)
-        answer = ctx.elicit_url("Authorize access to your " + provider.display_name + " account (" +
-                                    scope_text + ") so the tool '" + tool.name + "' can run.",
-                                url, elicitation_id);
+        answer = ctx.elicit_url(authorization_message(tool, provider, scopes), url, elicitation_id);
     if (answer && answer->action != "accept")
         return ToolResult::error("The user did not authorize access to " + provider.display_name +
                                  "; tool '" + tool.name + "' did not run.");
@@ -302,19 +419,7 @@ std::optional<ToolResult> ToolAuth::authorize(const Tool& tool, Context& ctx,
         return ToolResult::error("Authorization at " + provider.display_name +
                                  " did not complete in time; call the tool again.");
     }
-
-    // No URL elicitation: hand the URL to the model, as arcade-mcp does.
-    auto result = ToolResult::error(
-        "Authorization required: tool '" + tool.name + "' needs access to the user's " +
-        provider.display_name + " account (scopes: " + scope_text +
-        "). Ask the user to open this URL in a browser and approve access, then call the tool "
-        "again:\n\n" +
-        url);
-    result.meta["warden"] = json::object{{"authorization_required", true},
-                                         {"authorization_url", url},
-                                         {"provider", provider.id},
-                                         {"scopes", json::value_from(scopes)}};
-    return result;
+    return link_for_the_model(tool, provider, scopes, url);
 }
 
 }  // namespace warden::toolauth

@@ -2,6 +2,7 @@
 // warden-quickstart over HTTP with MCP_RESOURCE_SERVER_* set, and a headless browser
 // stand-in for oidc-provider's dev login and consent pages.
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -186,4 +187,38 @@ export async function loginAndConsentResponse(authorizationUrl, login = 'alice')
     url = new URL(post.headers.get('location'), url).toString();
   }
   throw new Error('too many steps in the login flow');
+}
+
+/** A user's access token for `resource` (authorization code + PKCE through the dev login). */
+export async function userToken(issuer, resource, user, scope = 'openid mcp:tools') {
+  const verifier = crypto.randomBytes(32).toString('base64url');
+  const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');
+  const auth = new URL(`${issuer}/auth`);
+  for (const [k, v] of Object.entries({
+    response_type: 'code',
+    client_id: APP.id,
+    redirect_uri: APP.redirect,
+    scope,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    resource,
+  }))
+    auth.searchParams.set(k, v);
+  const code = await loginAndConsent(auth, user);
+  const res = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: APP.redirect,
+      code_verifier: verifier,
+      client_id: APP.id,
+      resource,
+    }),
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`token request failed: ${JSON.stringify(body)}`);
+  recordSecret(body.access_token);
+  return body.access_token;
 }

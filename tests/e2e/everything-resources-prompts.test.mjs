@@ -109,10 +109,11 @@ describe('warden-everything prompts and completions', () => {
     await peer?.close();
   });
 
-  it('lists the four prompts with descriptions and their arguments', async () => {
+  it('lists the five prompts with descriptions and their arguments', async () => {
     const { prompts } = await peer.client.listPrompts();
     const byName = Object.fromEntries(prompts.map((p) => [p.name, p]));
     assert.deepEqual(Object.keys(byName).sort(), [
+      'test_input_required_result_prompt',
       'test_prompt_with_arguments',
       'test_prompt_with_embedded_resource',
       'test_prompt_with_image',

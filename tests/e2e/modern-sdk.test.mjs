@@ -10,11 +10,18 @@ import { binary, sseEvents, startHttpServer, waitFor, POST_ACCEPT } from './help
 
 const MODERN = '2026-07-28';
 
+// Elicitation and roots, not sampling: test_missing_capability must still miss it.
 function newClient(mode) {
-  return new Client(
+  const client = new Client(
     { name: 'warden-e2e-v2', version: '1.0.0' },
-    { capabilities: {}, versionNegotiation: { mode } },
+    { capabilities: { elicitation: { form: {} }, roots: {} }, versionNegotiation: { mode } },
   );
+  client.setRequestHandler('elicitation/create', (request) => ({
+    action: 'accept',
+    content: request.params.message.includes('color') ? { color: 'teal' } : { name: 'Robin' },
+  }));
+  client.setRequestHandler('roots/list', () => ({ roots: [{ uri: 'file:///work', name: 'work' }] }));
+  return client;
 }
 
 // What both transports must do the same way.
@@ -69,6 +76,19 @@ function commonChecks(peer) {
       { onprogress: (p) => progress.push(p) },
     );
     assert.ok(progress.length >= 1, 'progress notifications arrived');
+  });
+
+  it('asks for input through InputRequiredResult rounds, answered by the client\'s handlers', async () => {
+    const twoRounds = await peer().client.callTool({
+      name: 'test_input_required_result_multi_round',
+      arguments: {},
+    });
+    assert.deepEqual(twoRounds.content, [{ type: 'text', text: 'Robin likes teal' }]);
+    const roots = await peer().client.callTool({
+      name: 'test_input_required_result_list_roots',
+      arguments: {},
+    });
+    assert.deepEqual(roots.content, [{ type: 'text', text: 'Client roots: file:///work' }]);
   });
 
   it('refuses a tool whose client capability is missing with -32021', async () => {

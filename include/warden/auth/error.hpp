@@ -6,6 +6,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace warden::auth {
@@ -55,6 +56,12 @@ boost::system::error_condition make_error_condition(Condition c) noexcept;
 /// The condition of any error a validator returns (auth, jose or net codes); unknown
 /// codes count as invalid_token, so a surprise never lets a request through.
 Condition condition_of(const boost::system::error_code& ec) noexcept;
+
+/// A short fixed label for why `ec` refused a token (missing_token, malformed_header,
+/// malformed, algorithm, unknown_key, invalid_signature, expired, not_yet_valid, issuer,
+/// audience, typ, untrusted_issuer, invalid_token, inactive, insufficient_scope, dpop, dpop_nonce,
+/// unavailable, other), for metrics labels and audit lines. Never token contents.
+std::string_view reason_of(const boost::system::error_code& ec) noexcept;
 
 /// A configuration problem: the code and a message naming the setting and the problem,
 /// e.g. "MCP_RESOURCE_SERVER_CANONICAL_URL: must not contain a fragment".

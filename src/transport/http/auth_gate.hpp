@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace warden::transport::http {
@@ -22,6 +23,9 @@ struct AuthDecision {
     std::string www_authenticate;                ///< the challenge header value
     std::string body;                            ///< a JSON error body
     std::string dpop_nonce{};  ///< a `DPoP-Nonce` to send (RFC 9449 section 8), also when allowed
+    /// Why, as a fixed label for metrics and the audit log ("ok" when allowed; else see
+    /// auth::reason_of). Never token contents.
+    std::string_view reason = "ok";
 };
 
 /// What a 403 challenge names besides the scopes the operation needs.

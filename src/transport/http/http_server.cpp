@@ -1,6 +1,7 @@
 #include "transport/http/http_server.hpp"
 
 #include "protocol/versions.hpp"
+#include "transport/http/observe.hpp"
 #include "transport/http/request_head.hpp"
 #include "transport/http/server_state.hpp"
 
@@ -339,7 +340,9 @@ net::awaitable<std::optional<Response>> HttpServer::Impl::answer_from_headers(
         // established session (MCP authorization, "Token Requirements"). They are in the
         // header: decided before the body is read.
         if (auth) {
+            const auto started = std::chrono::steady_clock::now();
             auto decision = co_await auth->authenticate(head);
+            observe_auth(head, decision, started);
             if (decision.status != 0) co_return make_auth_answer(head, decision);
             principal = std::move(decision.principal);
             // A fresh nonce before the old one expires (RFC 9449 section 8.2): every response

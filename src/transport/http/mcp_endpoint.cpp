@@ -8,6 +8,7 @@
 #include "server/request_meta.hpp"
 #include "transport/http/mcp_headers.hpp"
 #include "transport/http/media_type.hpp"
+#include "transport/http/observe.hpp"
 #include "transport/http/server_state.hpp"
 
 #include <spdlog/spdlog.h>
@@ -64,6 +65,7 @@ std::optional<Response> check_operation_scopes(HttpServer::Impl& server, const R
     if (!server.auth || !principal) return std::nullopt;
     auto verdict = server::authorize_message(*server.core, message, principal);
     if (verdict.allowed) return std::nullopt;
+    observe_scope_refusal(req, message, *principal, verdict.needed);
     return make_auth_answer(req,
                             server.auth->insufficient_scope(*principal, verdict.needed, granted));
 }
@@ -208,6 +210,7 @@ net::awaitable<bool> handle_modern_post(HttpServer::Impl& server, Connection& co
     // A listen stream is SSE from the start and lives until the client closes it.
     const bool listen = c.method == "subscriptions/listen";
     auto stream = std::make_shared<Stream>(std::string(), settings, listen);
+    carry_trace(req, *stream);
     ++server.requests_in_flight;
     struct InFlight {
         std::atomic<std::size_t>& n;
@@ -272,6 +275,7 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
         settings.priming = version >= pr::kVersion2025_11_25;
         auto stream = std::make_shared<Stream>(settings.json_only ? std::string() : random_hex(8),
                                                settings, false);
+        carry_trace(req, *stream);
         ++server.requests_in_flight;
         struct InFlight {
             std::atomic<std::size_t>& n;
@@ -326,6 +330,7 @@ net::awaitable<bool> handle_post(HttpServer::Impl& server, Connection& conn, Req
     auto settings = server.stream_settings(session.get());
     auto stream = std::make_shared<Stream>(
         http_session || !settings.json_only ? random_hex(8) : std::string(), settings, false);
+    carry_trace(req, *stream);
     ++server.requests_in_flight;
     auto outcome = session->handle(*message, stream, principal);
     struct InFlight {

@@ -38,6 +38,11 @@ auto async_validate(auth::TokenValidator& validator, std::string token, Completi
         ct, std::move(token));
 }
 
+AuthDecision with_reason(AuthDecision d, std::string_view reason) {
+    d.reason = reason;
+    return d;
+}
+
 std::string error_body(std::string_view error, std::string_view description) {
     boost::json::object o{{"error", error}};
     if (!description.empty()) o["error_description"] = description;
@@ -187,14 +192,18 @@ boost::asio::awaitable<AuthDecision> ResourceServerGate::authenticate(const Requ
     // RFC 6750 section 2: one method per request; several Authorization headers are
     // ambiguous. The query string is never read (section 2.3 is not supported).
     if (request.count(bhttp::field::authorization) > 1)
-        co_return decide(auth::Condition::invalid_request, true,
-                         "more than one Authorization header", challenge_scopes);
+        co_return with_reason(decide(auth::Condition::invalid_request, true,
+                                     "more than one Authorization header", challenge_scopes),
+                              "malformed_header");
     auto presented = auth::presented_token(request[bhttp::field::authorization]);
     if (!presented) {
         if (presented.error() == auth::Error::missing_token)
-            co_return decide(auth::Condition::invalid_token, false, {}, challenge_scopes);
-        co_return decide(auth::Condition::invalid_request, true, "malformed Authorization header",
-                         challenge_scopes);
+            co_return with_reason(
+                decide(auth::Condition::invalid_token, false, {}, challenge_scopes),
+                "missing_token");
+        co_return with_reason(decide(auth::Condition::invalid_request, true,
+                                     "malformed Authorization header", challenge_scopes),
+                              "malformed_header");
     }
     const std::string_view token = presented->token;
     const bool dpop = presented->dpop;
@@ -208,7 +217,9 @@ boost::asio::awaitable<AuthDecision> ResourceServerGate::authenticate(const Requ
             // The reason only: never the token, its claims or the key.
             spdlog::debug("auth: token rejected: {} [{}:{}]", ec.message(), ec.category().name(),
                           ec.value());
-            co_return decide(auth::condition_of(ec), true, ec.message(), challenge_scopes, dpop);
+            co_return with_reason(
+                decide(auth::condition_of(ec), true, ec.message(), challenge_scopes, dpop),
+                auth::reason_of(ec));
         }
         principal = std::move(verdict.value());
     }
@@ -218,8 +229,11 @@ boost::asio::awaitable<AuthDecision> ResourceServerGate::authenticate(const Requ
     const auth::DpopRequest dpop_request{dpop ? auth::TokenScheme::dpop : auth::TokenScheme::bearer,
                                          request.method_string(), token, proofs};
     auto outcome = dpop_->admit(dpop_request, *principal);
-    if (outcome.error) co_return decide_dpop(outcome, dpop, challenge_scopes);
+    if (outcome.error)
+        co_return with_reason(decide_dpop(outcome, dpop, challenge_scopes),
+                              auth::reason_of(outcome.error));
     auto decision = check_required_scopes(std::move(principal));
+    if (decision.status != 0) decision.reason = "insufficient_scope";
     if (decision.status == 0) decision.dpop_nonce = std::move(outcome.nonce);
     co_return decision;
 }

@@ -2,6 +2,7 @@
 // The live sessions of a stateful HTTP server: ids from a CSPRNG, each bound to the
 // principal that created it, with its streams kept for resumption.
 
+#include "observability/hub.hpp"
 #include "server/core.hpp"
 #include "server/session.hpp"
 #include "transport/http/stream.hpp"
@@ -53,6 +54,7 @@ class HttpSession {
     std::map<std::string, std::shared_ptr<Stream>> streams_;
     std::vector<std::string> stream_order_;  // oldest first; a deque would cost 512 bytes empty
     std::shared_ptr<Stream> standalone_;
+    observability::LevelHold open_{observability::Level::sessions};
 };
 
 /// Why SessionStore::create made no session.

@@ -1,6 +1,8 @@
 // Delivering a Stream: one JSON body, or SSE events over a chunked response.
 #include "transport/http/server_state.hpp"
 
+#include "observability/hub.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -138,6 +140,7 @@ net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn,
     Attachment attachment{stream, token};
 
     bool head_written = false;
+    std::optional<observability::LevelHold> sse_open;  // warden_sse_streams while SSE
     std::uint64_t next = from_seq;
     for (;;) {
         // A resuming reader took the stream over: this connection is presumably dead.
@@ -150,6 +153,7 @@ net::awaitable<bool> deliver_stream(HttpServer::Impl& server, Connection& conn,
             if (!head_written) {
                 if (!co_await write_sse_head(conn, request, head)) co_return false;
                 head_written = true;
+                sse_open.emplace(observability::Level::sse_streams);
             }
             if (!pending.events.empty()) {
                 std::string batch;

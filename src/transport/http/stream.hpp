@@ -51,6 +51,15 @@ class Stream : public server::Exchange {
     TransportKind transport() const override { return TransportKind::http; }
     void close_stream() override;
     void bind_call(std::weak_ptr<detail::CallState> call) override;
+    std::pair<std::string_view, std::string_view> trace_headers() const override {
+        return {traceparent_, tracestate_};
+    }
+    /// Keeps the request's `traceparent`/`tracestate` headers for the call it carries.
+    /// Call before handing the stream to the core.
+    void keep_trace_headers(std::string_view traceparent, std::string_view tracestate) {
+        traceparent_ = traceparent;
+        tracestate_ = tracestate;
+    }
 
     /// The reader went away before the answer (modern era: that cancels the request).
     void abandon();
@@ -104,6 +113,8 @@ class Stream : public server::Exchange {
     const std::string id_;
     const StreamSettings settings_;
     const bool standalone_;
+    std::string traceparent_;
+    std::string tracestate_;
 
     mutable std::mutex mutex_;
     Mode mode_ = Mode::undecided;

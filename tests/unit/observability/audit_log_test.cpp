@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -81,6 +83,41 @@ TEST(AuditLog, AppendsWholeLinesFromManyThreadsAndReopens) {
     EXPECT_EQ((std::filesystem::status(path).permissions() & std::filesystem::perms::others_read),
               std::filesystem::perms::none);
     std::filesystem::remove_all(dir);
+}
+
+TEST(AuditLog, ASighupReopensBeforeTheNextLine) {
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("warden-audit-hup-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto path = dir / "audit.log";
+    {
+        AuditLog log(path.string());
+        AuditLog::reopen_on_sighup();
+        AuditRecord before;
+        before.event = "before";
+        log.write(before);
+        std::filesystem::rename(path, dir / "audit.log.1");
+        ASSERT_EQ(::raise(SIGHUP), 0);  // the handler only flags; the write reopens
+        AuditRecord after;
+        after.event = "after";
+        log.write(after);
+    }
+    std::signal(SIGHUP, SIG_DFL);
+    const auto old = read_all(dir / "audit.log.1");
+    const auto fresh = read_all(path);
+    EXPECT_NE(old.find("\"before\""), std::string::npos);
+    EXPECT_EQ(old.find("\"after\""), std::string::npos);
+    EXPECT_NE(fresh.find("\"after\""), std::string::npos);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(AuditLog, SaysHowManyLinesWereLeftOutBeforeThisOne) {
+    AuditRecord r;
+    r.event = "auth";
+    EXPECT_EQ(AuditLog::format(r, {}).find("suppressed"), std::string::npos);
+    r.suppressed = 42;
+    auto line = boost::json::parse(AuditLog::format(r, {})).as_object();
+    EXPECT_EQ(line.at("suppressed").to_number<std::uint64_t>(), 42u);
 }
 
 TEST(AuditLog, RefusesAPathItCannotOpen) {

@@ -1,5 +1,10 @@
 #include "observability/trace_context.hpp"
 
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace warden::observability {
@@ -51,6 +56,50 @@ TEST(TraceParent, NewTracesAreValidAndDistinct) {
     auto parsed = parse_traceparent(a.traceparent());
     ASSERT_TRUE(parsed);
     EXPECT_EQ(parsed->trace_id, a.trace_id);
+}
+
+TEST(TraceParent, ContinuesAValidParentElseStartsANewTrace) {
+    auto continued = continue_or_start("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                                       "rojo=00f067aa0ba902b7");
+    EXPECT_EQ(continued.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+    EXPECT_EQ(continued.flags, "01");
+    EXPECT_EQ(continued.tracestate, "rojo=00f067aa0ba902b7");
+    auto started = continue_or_start("garbage", "rojo=1");
+    EXPECT_TRUE(parse_traceparent(started.traceparent()));
+    EXPECT_NE(started.trace_id, continued.trace_id);
+    EXPECT_EQ(started.tracestate, "");  // a state without its parent means nothing
+}
+
+TEST(TraceParent, ManyNewTracesNeverRepeatAcrossThreads) {
+    std::vector<std::set<std::string>> seen(4);
+    std::vector<std::thread> threads;
+    for (auto& ids : seen)
+        threads.emplace_back([&ids] {
+            for (int i = 0; i < 10000; ++i) ids.insert(new_trace().trace_id);
+        });
+    for (auto& t : threads) t.join();
+    std::set<std::string> all;
+    for (auto& ids : seen) all.insert(ids.begin(), ids.end());
+    EXPECT_EQ(all.size(), 40000u);
+}
+
+TEST(TraceScope, SetsTheThreadsTraceIdAndRestoresTheOuterOne) {
+    EXPECT_EQ(current_trace_id(), "");
+    const std::string outer = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const std::string inner = "0af7651916cd43dd8448eb211c80319c";
+    {
+        TraceScope a(outer);
+        EXPECT_EQ(current_trace_id(), outer);
+        {
+            TraceScope b(inner);
+            EXPECT_EQ(current_trace_id(), inner);
+            std::string other_thread = "unset";
+            std::thread([&] { other_thread = std::string(current_trace_id()); }).join();
+            EXPECT_EQ(other_thread, "");
+        }
+        EXPECT_EQ(current_trace_id(), outer);
+    }
+    EXPECT_EQ(current_trace_id(), "");
 }
 
 }  // namespace
