@@ -1,12 +1,14 @@
 // Cross-replica notifications through PostgreSQL LISTEN/NOTIFY: two warden-everything
 // replicas on one store; only replica A changes test://watched-resource (its timer runs,
 // C's is off), and clients of replica C hear about it on a 2026-07-28 listen stream and on
-// a legacy GET stream. scripts/test-postgres.sh passes WARDEN_TEST_POSTGRES_URL.
+// a legacy GET stream. Also a 2026-07-28 requestState: sealed on A, completed on C, and a
+// replay refused on A (one key, one single-use table). scripts/test-postgres.sh passes
+// WARDEN_TEST_POSTGRES_URL.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 
-import { POST_ACCEPT, sseEvents, startHttpServer } from '../helpers.mjs';
+import { POST_ACCEPT, readMessages, sseEvents, startHttpServer } from '../helpers.mjs';
 
 const PG_URL = process.env.WARDEN_TEST_POSTGRES_URL;
 const MODERN = '2026-07-28';
@@ -128,6 +130,47 @@ describe('notifications across replicas (PostgreSQL LISTEN/NOTIFY)', () => {
     // A's stream opened at the same time; allow the one tick either side of the window.
     assert.ok(counts.a <= counts.c + 2, `A saw ${counts.a} updates, C ${counts.c}`);
     assert.ok(counts.a >= counts.c - 2, `A saw ${counts.a} updates, C ${counts.c}`);
+  });
+
+  it('a requestState sealed on A completes on C, and cannot be replayed on A', { timeout: 20000 }, async () => {
+    let id = 100;
+    const call = async (server, params) => {
+      const rid = id++;
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: POST_ACCEPT,
+          'MCP-Protocol-Version': MODERN,
+          'Mcp-Method': 'tools/call',
+          'Mcp-Name': 'test_input_required_result_elicitation',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: rid,
+          method: 'tools/call',
+          params: {
+            name: 'test_input_required_result_elicitation',
+            arguments: {},
+            ...params,
+            _meta: {
+              'io.modelcontextprotocol/protocolVersion': MODERN,
+              'io.modelcontextprotocol/clientCapabilities': { elicitation: {} },
+            },
+          },
+        }),
+      });
+      assert.equal(res.status, 200);
+      return (await readMessages(res)).find((m) => m.id === rid);
+    };
+    const answer = { user_name: { action: 'accept', content: { name: 'Ada' } } };
+    const first = await call(a, {});
+    assert.equal(first.result?.resultType, 'input_required', JSON.stringify(first));
+    const state = first.result.requestState;
+    const onC = await call(c, { inputResponses: answer, requestState: state });
+    assert.deepEqual(onC.result?.content, [{ type: 'text', text: 'Hello, Ada!' }], JSON.stringify(onC));
+    const replay = await call(a, { inputResponses: answer, requestState: state });
+    assert.equal(replay.error?.data?.reason, 'replayed', JSON.stringify(replay));
   });
 
   it("a legacy GET stream on C sees A's change to a resource it subscribed to", { timeout: 20000 }, async () => {
