@@ -9,7 +9,7 @@ packages=(
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
     libssl-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libspdlog-dev libcli11-dev libfmt-dev
     libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev
-    prometheus-cpp-dev prometheus postgresql-15
+    prometheus-cpp-dev prometheus postgresql-15 nginx
     nodejs npm curl openssl
 )
 
@@ -28,7 +28,18 @@ if ((${#missing[@]})); then
     sudo_cmd=()
     [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
     "${sudo_cmd[@]}" apt-get update -qq
+    # postgresql and nginx must not start system services: the tests run their own
+    # instances (temporary directories, free loopback ports, stopped by PID). A
+    # policy-rc.d that says 101 (Debian's invoke-rc.d policy) keeps the packages' scripts
+    # from starting them; one is put in place only for this install when none exists.
+    own_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+        "${sudo_cmd[@]}" chmod 755 /usr/sbin/policy-rc.d
+        own_policy=1
+    fi
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    [ -z "$own_policy" ] || "${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d
 fi
 
 # npm packages pinned by package-lock.json: the MCP SDK client, the conformance suite,

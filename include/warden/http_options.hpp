@@ -18,6 +18,11 @@ struct HttpOptions {
     std::string endpoint = "/mcp";
     /// No sessions: every POST is self-contained (for replicas behind a load balancer).
     bool stateless = false;
+    /// This replica's name among several behind a load balancer (1-32 of A-Z a-z 0-9 _ -;
+    /// `--replica-id`, $WARDEN_REPLICA_ID). When set, legacy session ids start with it and
+    /// a dot (`b.3f9c...`), so the balancer can route a session's requests to the replica
+    /// that holds it (see docs/scaling.md and deploy/nginx.conf). Empty: plain ids.
+    std::string replica_id{};
     /// Always answer POSTs with application/json, never SSE. Notifications sent while a
     /// request runs are dropped and server-to-client requests are unavailable.
     bool json_response = false;

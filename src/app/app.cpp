@@ -1,6 +1,7 @@
 #include <warden/app.hpp>
 
 // App: registration, and choosing the transport to serve over.
+#include "app/change_feed.hpp"
 #include "app/observe.hpp"
 #include "app/serve.hpp"
 #include "app/state_keys.hpp"
@@ -10,6 +11,7 @@
 #include <warden/crypto.hpp>
 #include <warden/tasks.hpp>
 
+#include <warden/state/replay_cache.hpp>
 #include <warden/toolauth/environment.hpp>
 #include <warden/toolauth/secrets.hpp>
 #include <warden/toolauth/tool_auth.hpp>
@@ -39,33 +41,36 @@ std::string task_store_path(const TaskOptions& options) {
 }
 
 // Tools with task support need the task store; a server without them opens nothing.
-bool install_task_runner(server::ServerCore& core) {
+// `shared_url`: the PostgreSQL store replicas share (ToolAuth::shared_store_url), where
+// tasks go too unless TaskOptions::store_path names a file.
+bool install_task_runner(server::ServerCore& core, const std::optional<std::string>& shared_url) {
     if (core.task_runner()) return true;
     bool wanted = false;
     for (const auto& tool : core.registry().tools())
         wanted = wanted || tool->task_support != TaskSupport::forbidden;
     if (!wanted) return true;
     const auto& options = core.options().tasks;
-    if (auto url = from_environment("WARDEN_STORE_URL");
-        url && !url->empty() && !url->starts_with("sqlite:") && options.store_path.empty())
-        spdlog::warn(
-            "tasks: WARDEN_STORE_URL is not SQLite; tasks stay in a local SQLite file "
-            "(a shared task store for several replicas is not available yet)");
+    const bool shared = shared_url && options.store_path.empty();
     const auto path = task_store_path(options);
-    auto store = tasks::open_sqlite_task_store(path, {options.max_active_per_owner});
+    auto store = tasks::open_task_store(shared ? *shared_url : std::string(), path,
+                                        {options.max_active_per_owner});
+    const std::string where = shared ? std::string("the shared PostgreSQL store") : path;
     if (!store) {
-        spdlog::critical("not starting: tasks: cannot open the task store {}: {}", path,
+        spdlog::critical("not starting: tasks: cannot open the task store ({}): {}", where,
                          store.error().message());
         return false;
     }
     auto runner = std::make_shared<server::TaskRunner>(*store, options);
     // Runs of tasks that were working when the last process stopped are lost: those tasks
-    // end failed with a clear message (docs/building-servers.md, "Tasks").
-    if (auto failed = runner->fail_unfinished())
-        spdlog::warn("tasks: {} task(s) left running by the previous process marked failed",
-                     failed);
+    // end failed with a clear message (docs/building-servers.md, "Tasks"). Not on a shared
+    // store: there a working task may be running on another replica right now, and nothing
+    // records which replica runs it, so it is left to its TTL (docs/scaling.md).
+    if (!shared)
+        if (auto failed = runner->fail_unfinished())
+            spdlog::warn("tasks: {} task(s) left running by the previous process marked failed",
+                         failed);
     core.set_task_runner(std::move(runner));
-    spdlog::info("tasks: on, kept in {}", path);
+    spdlog::info("tasks: on, kept in {}", where);
     return true;
 }
 
@@ -139,11 +144,22 @@ int App::serve(const RunOptions& options) {
         [auth = tool_auth_](const Tool& tool, Context& ctx) { return auth->prepare(tool, ctx); });
     auto observability = app::Observability::start(core_, options);
     if (!observability) return 2;
-    if (!install_task_runner(*core_)) return 1;
-    if (options.transport == RunOptions::Transport::stdio)
-        return app::serve_stdio(core_, tool_auth_);
-    return app::serve_http(core_, tool_auth_, auth_, options.http,
-                           observability->main_port_routes());
+    // Replicas on one PostgreSQL store share single use of states, and their list changes
+    // and resource updates.
+    std::unique_ptr<app::ChangeFeed> feed;
+    if (auto shared = tool_auth_->shared_store_url()) {
+        core_->set_replay_cache(state::make_postgres_replay_cache(*shared));
+        feed = std::make_unique<app::ChangeFeed>(core_, *shared);
+        core_->set_change_publisher(
+            [f = feed.get()](const server::ServerCore::Change& c) { f->publish(c); });
+    }
+    if (!install_task_runner(*core_, tool_auth_->shared_store_url())) return 1;
+    const int code = options.transport == RunOptions::Transport::stdio
+                         ? app::serve_stdio(core_, tool_auth_)
+                         : app::serve_http(core_, tool_auth_, auth_, options.http,
+                                           observability->main_port_routes());
+    core_->set_change_publisher(nullptr);
+    return code;
 }
 
 }  // namespace warden

@@ -1,6 +1,7 @@
 // App::run: the command line every Warden server understands.
 #include <warden/app.hpp>
 
+#include "app/serve.hpp"
 #include "server/core.hpp"
 
 #include <CLI/CLI.hpp>
@@ -22,6 +23,13 @@ int App::run(int argc, char** argv) {
     cli.add_option("--port", http.port, "port to listen on (http; 0 picks a free one)")
         ->capture_default_str();
     cli.add_flag("--stateless", http.stateless, "HTTP without sessions");
+    cli.add_option("--replica-id", http.replica_id,
+                   "HTTP: this replica's name, the prefix of its session ids (load balancing)")
+        ->envname("WARDEN_REPLICA_ID")
+        ->check([](const std::string& v) -> std::string {
+            return !v.empty() && app::valid_replica_id(v) ? std::string()
+                                                          : "1-32 characters of A-Z a-z 0-9 _ -";
+        });
     cli.add_flag("--json-response", http.json_response, "HTTP: answer with JSON, never SSE");
     cli.add_option("--io-threads", http.io_threads,
                    "HTTP: I/O threads (0: one per core, at most 4)")

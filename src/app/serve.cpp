@@ -121,11 +121,22 @@ int serve_stdio(const std::shared_ptr<server::ServerCore>& core,
     return code;
 }
 
+bool valid_replica_id(std::string_view id) {
+    return id.size() <= 32 &&
+           id.find_first_not_of(
+               "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") ==
+               std::string_view::npos;
+}
+
 int serve_http(
     const std::shared_ptr<server::ServerCore>& core,
     const std::shared_ptr<toolauth::ToolAuth>& tool_auth,
     const std::optional<auth::ResourceServerAuth>& explicit_auth, const HttpOptions& http,
     const std::vector<std::pair<std::string, transport::http::RouteHandler>>& extra_routes) {
+    if (!valid_replica_id(http.replica_id)) {
+        spdlog::critical("http: replica_id must be 1-32 of A-Z a-z 0-9 _ -");
+        return 2;
+    }
     const std::string callback_path = tool_auth->options().callback_path;
     bool auth_failed = false;
     auto auth_config = resolve_auth(explicit_auth, auth_failed);
@@ -136,6 +147,20 @@ int serve_http(
                 "auth: offline_access removed from {}: it asks for a refresh token, which is "
                 "no resource requirement; MCP servers do not advertise or challenge for it",
                 where);
+    if (auth_config)
+        if (auto shared = tool_auth->shared_store_url()) {
+            // Replicas on one database: a DPoP proof used on one must be a replay on all
+            // (RFC 9449 section 11.1), and a nonce issued by one valid on all.
+            if (!auth_config->dpop.replay_cache)
+                auth_config->dpop.replay_cache = auth::DpopReplayCache::on_postgres(*shared);
+            if (auth_config->dpop.require_nonce && auth_config->dpop.nonce_key.empty()) {
+                spdlog::critical(
+                    "not starting: replicas sharing a PostgreSQL store need a shared DPoP nonce "
+                    "key: set MCP_RESOURCE_SERVER_DPOP_NONCE_KEY or _DPOP_NONCE_KEY_FILE "
+                    "(DpopSettings::nonce_key)");
+                return 2;
+            }
+        }
     std::shared_ptr<auth::TokenValidator> validator;
     std::shared_ptr<transport::http::AuthGate> gate;
     if (auth_config) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,6 +19,10 @@ class ToolAuth;
 }
 
 namespace warden::app {
+
+/// A usable HttpOptions::replica_id: empty, or 1-32 of A-Z a-z 0-9 _ - (it goes into
+/// session ids, which MCP requires to be visible ASCII, and into the balancer's routing).
+bool valid_replica_id(std::string_view id);
 
 /// Serves one client over stdin/stdout; starts the tool-auth callback listener on demand.
 int serve_stdio(const std::shared_ptr<server::ServerCore>& core,

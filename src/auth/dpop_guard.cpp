@@ -147,6 +147,8 @@ DpopOutcome DpopGuard::check_proof(const DpopRequest& request, std::string_view 
             return refuse(DpopError::replayed);
         case DpopReplayCache::Verdict::full:
             return refuse(DpopError::replay_cache_full);
+        case DpopReplayCache::Verdict::unavailable:
+            return refuse(DpopError::replay_store_unavailable);
     }
     return refuse(DpopError::replayed);
 }

@@ -4,6 +4,10 @@
 // window shrinks under load, never lets a replay through, and fresh proofs keep passing.
 #include <warden/auth/dpop.hpp>
 
+#include "store/postgres.hpp"
+
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -64,7 +68,29 @@ class MemoryReplayCache final : public DpopReplayCache {
     std::array<Shard, kShards> shards_;
 };
 
+class PostgresReplayCache final : public DpopReplayCache {
+  public:
+    explicit PostgresReplayCache(const std::string& conninfo) : table_(conninfo, "dpop_jti") {}
+
+    Verdict remember(const Key& key, time_point expires, time_point now) override {
+        auto first = table_.consume(
+            std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), expires, now);
+        if (!first) {
+            spdlog::warn("auth: DPoP replay store unavailable; proof refused");
+            return Verdict::unavailable;
+        }
+        return *first ? Verdict::fresh : Verdict::replayed;
+    }
+
+  private:
+    store::postgres::SingleUse table_;
+};
+
 }  // namespace
+
+std::shared_ptr<DpopReplayCache> DpopReplayCache::on_postgres(const std::string& conninfo) {
+    return std::make_shared<PostgresReplayCache>(conninfo);
+}
 
 std::shared_ptr<DpopReplayCache> DpopReplayCache::in_memory(std::size_t max_entries) {
     return std::make_shared<MemoryReplayCache>(max_entries);

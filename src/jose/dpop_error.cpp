@@ -61,6 +61,8 @@ class DpopCategory final : public boost::system::error_category {
                 return "this server requires DPoP-bound tokens";
             case DpopError::dpop_not_accepted:
                 return "DPoP is not accepted for tokens of this issuer";
+            case DpopError::replay_store_unavailable:
+                return "the DPoP replay store is unavailable; try again shortly";
         }
         return "unknown DPoP error";
     }

@@ -69,6 +69,12 @@ ServerCore::ServerCore(ServerInfo info, ServerOptions options)
         options_.state_options);
 }
 
+void ServerCore::set_replay_cache(std::shared_ptr<state::ReplayCache> cache) {
+    replay_cache_ = std::move(cache);
+    sealer_ = std::make_shared<const state::Sealer>(sealer_->keys(), replay_cache_,
+                                                    options_.state_options);
+}
+
 void ServerCore::set_state_keys(state::KeyRing keys) {
     sealer_ = std::make_shared<const state::Sealer>(std::move(keys), replay_cache_,
                                                     options_.state_options);
@@ -137,6 +143,30 @@ std::vector<std::shared_ptr<Listener>> ServerCore::live_listeners() {
 }
 
 void ServerCore::notify_resource_updated(std::string_view uri) {
+    deliver_resource_updated(uri);
+    publish(Change{std::nullopt, std::string(uri)});
+}
+
+void ServerCore::set_change_publisher(std::function<void(const Change&)> publish) {
+    std::lock_guard lock(publish_mutex_);
+    publish_ = std::move(publish);
+}
+
+void ServerCore::publish(const Change& change) {
+    // Under the lock: the app clears the publisher (and then destroys it) when serving
+    // ends, while other threads may still raise changes.
+    std::lock_guard lock(publish_mutex_);
+    if (publish_) publish_(change);
+}
+
+void ServerCore::deliver_remote_change(const Change& change) {
+    if (change.list_changed)
+        deliver_list_changed(*change.list_changed);
+    else
+        deliver_resource_updated(change.updated_uri);
+}
+
+void ServerCore::deliver_resource_updated(std::string_view uri) {
     auto message =
         protocol::make_notification("notifications/resources/updated", json::object{{"uri", uri}});
     broadcast([&](Session& s) { return s.is_subscribed(uri); }, message);
@@ -163,6 +193,11 @@ void ServerCore::broadcast(const std::function<bool(Session&)>& wanted,
 }
 
 void ServerCore::on_registry_change(RegistryKind kind) {
+    deliver_list_changed(kind);
+    publish(Change{kind, {}});
+}
+
+void ServerCore::deliver_list_changed(RegistryKind kind) {
     std::string_view method = kind == RegistryKind::tools ? "notifications/tools/list_changed"
                               : kind == RegistryKind::resources
                                   ? "notifications/resources/list_changed"

@@ -70,12 +70,24 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     void close_listeners();
 
     /// Sends notifications/resources/updated to every session and listen stream
-    /// subscribed to `uri`.
+    /// subscribed to `uri`, and hands it to the change publisher (other replicas).
     void notify_resource_updated(std::string_view uri);
 
     /// Sends `notifications/tasks` (the task as tasks/get shows it) to the listen streams
     /// that asked for this task (SEP-2663 "Task Status Notifications").
     void notify_task(const tasks::Task& task);
+    /// A change raised on this replica, for the other replicas of a deployment
+    /// (list_changed of one kind, or resources/updated of `uri`).
+    struct Change {
+        std::optional<RegistryKind> list_changed{};
+        std::string updated_uri{};
+    };
+    /// Called after each change raised here has been delivered locally (e.g. to publish it
+    /// with PostgreSQL NOTIFY). Must not block; set it before serving.
+    void set_change_publisher(std::function<void(const Change&)> publish);
+    /// Delivers a change raised on another replica to this replica's sessions and listen
+    /// streams, without publishing it again.
+    void deliver_remote_change(const Change& change);
 
     /// Waits until no handler is queued or running, at most `limit`. True when idle.
     bool wait_idle(std::chrono::milliseconds limit);
@@ -117,6 +129,10 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     const state::Sealer& sealer() const { return *sealer_; }
     /// Replaces the state keys (App::serve, from the environment). Set before serving.
     void set_state_keys(state::KeyRing keys);
+    /// Replaces the single-use cache of states (in memory by default), e.g. with the
+    /// PostgreSQL one that replicas share (App::serve with WARDEN_STORE_URL). Set before
+    /// serving.
+    void set_replay_cache(std::shared_ptr<state::ReplayCache> cache);
     /// True when the state keys are a random key of this process (nothing configured).
     bool state_key_is_ephemeral() const { return state_key_ephemeral_; }
 
@@ -128,6 +144,11 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     /// The listeners still open (pruning the ended ones).
     std::vector<std::shared_ptr<Listener>> live_listeners();
     void on_registry_change(RegistryKind kind);
+    void deliver_list_changed(RegistryKind kind);
+    void deliver_resource_updated(std::string_view uri);
+    void publish(const Change& change);
+    std::mutex publish_mutex_;
+    std::function<void(const Change&)> publish_;
 
     ServerInfo info_;
     json::object identity_;

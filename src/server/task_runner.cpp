@@ -14,6 +14,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace warden::server {
 
@@ -293,14 +295,35 @@ tasks::result<tasks::Task> TaskRunner::wait_terminal(std::string_view id, const 
     }
 }
 
+// Also watches the tasks running here for a cancel recorded in the store by another
+// process: with a shared store (replicas on PostgreSQL) tasks/cancel may reach a replica
+// that does not run the task, and only the store connects the two. One read per running
+// task per poll interval, and none while nothing runs.
 void TaskRunner::purge_loop(std::stop_token stop) {
+    const auto tick = std::max(std::min(options_.poll_interval, options_.purge_interval),
+                               std::chrono::milliseconds(50));
+    auto next_purge = std::chrono::steady_clock::now() + options_.purge_interval;
     std::unique_lock lock(purge_mutex_);
     while (!stop.stop_requested()) {
-        purge_wake_.wait_for(lock, stop, options_.purge_interval, [] { return false; });
+        purge_wake_.wait_for(lock, stop, tick, [] { return false; });
         if (stop.stop_requested()) break;
+        watch_cancels();
+        if (std::chrono::steady_clock::now() < next_purge) continue;
+        next_purge = std::chrono::steady_clock::now() + options_.purge_interval;
         if (auto purged = store_->purge_expired(tasks::Clock::now()); !purged)
             spdlog::warn("tasks: purging expired tasks failed: {}", purged.error().message());
     }
+}
+
+void TaskRunner::watch_cancels() {
+    std::vector<std::pair<std::string, std::shared_ptr<detail::CallState>>> running;
+    {
+        std::lock_guard lock(running_mutex_);
+        for (const auto& [id, weak] : running_)
+            if (auto call = weak.lock(); call && !call->cancelled) running.emplace_back(id, call);
+    }
+    for (const auto& [id, call] : running)
+        if (auto task = store_->load(id); task && task->cancel_requested) call->cancelled = true;
 }
 
 }  // namespace warden::server

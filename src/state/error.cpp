@@ -37,6 +37,8 @@ class Category final : public boost::system::error_category {
                 return "requestState key missing, malformed or unsafe";
             case Error::bad_input_responses:
                 return "inputResponses must be an object of result objects";
+            case Error::store_unavailable:
+                return "the requestState store is unavailable; try again shortly";
         }
         return "unknown warden.state error";
     }
@@ -76,6 +78,8 @@ const char* reason(boost::system::error_code ec) noexcept {
             return "bad_key";
         case Error::bad_input_responses:
             return "bad_input_responses";
+        case Error::store_unavailable:
+            return "store_unavailable";
     }
     return "unknown";
 }
@@ -83,7 +87,8 @@ const char* reason(boost::system::error_code ec) noexcept {
 boost::json::object rpc_error(boost::system::error_code ec) {
     // JSON-RPC 2.0 section 5.1: -32602 invalid method parameters, -32603 internal error.
     const bool server_side = ec == Error::replay_cache_full || ec == Error::too_large ||
-                             ec == Error::bad_key || ec.category() != error_category();
+                             ec == Error::bad_key || ec == Error::store_unavailable ||
+                             ec.category() != error_category();
     boost::json::object error;
     error["code"] = server_side ? -32603 : -32602;
     std::string message = ec.category() == error_category() ? ec.message() : "internal error";

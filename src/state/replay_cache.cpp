@@ -1,5 +1,7 @@
 #include <warden/state/replay_cache.hpp>
 
+#include "store/postgres.hpp"
+
 #include <map>
 #include <mutex>
 #include <string>
@@ -45,7 +47,32 @@ class MemoryReplayCache final : public ReplayCache {
     std::multimap<Clock::time_point, std::string> by_expiry_;
 };
 
+class PostgresReplayCache final : public ReplayCache {
+  public:
+    explicit PostgresReplayCache(const std::string& conninfo)
+        : table_(std::make_shared<store::postgres::SingleUse>(conninfo, "request_state")) {}
+
+    result<bool> consume(std::string_view id, Clock::time_point expires_at,
+                         Clock::time_point now) override {
+        auto first = table_->consume(id, expires_at, now);
+        if (!first) return Error::store_unavailable;
+        return *first;
+    }
+
+    std::size_t size() const override {
+        auto n = table_->count(Clock::now());
+        return n ? *n : 0;
+    }
+
+  private:
+    std::shared_ptr<store::postgres::SingleUse> table_;
+};
+
 }  // namespace
+
+std::shared_ptr<ReplayCache> make_postgres_replay_cache(const std::string& conninfo) {
+    return std::make_shared<PostgresReplayCache>(conninfo);
+}
 
 std::shared_ptr<ReplayCache> make_memory_replay_cache(std::size_t capacity) {
     return std::make_shared<MemoryReplayCache>(capacity);

@@ -25,6 +25,8 @@ class Category final : public boost::system::error_category {
                 return "task store unavailable";
             case Error::store_schema_too_new:
                 return "task store schema is newer than this build";
+            case Error::bad_store_url:
+                return "task store URL must be sqlite:PATH or postgresql://...";
         }
         return "unknown warden.tasks error";
     }

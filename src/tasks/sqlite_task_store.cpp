@@ -1,6 +1,7 @@
 #include <warden/tasks/task_store.hpp>
 
 #include "store/sqlite.hpp"
+#include "tasks/transitions.hpp"
 
 #include <warden/crypto.hpp>
 
@@ -94,13 +95,6 @@ result<Task> read_row(const Statement& st) {
     return t;
 }
 
-// A JSON-RPC error object: an integer code and a string message (JSON-RPC 2.0 §5.1).
-bool is_rpc_error(const json::object& e) {
-    const auto* code = e.if_contains("code");
-    const auto* message = e.if_contains("message");
-    return code && (code->is_int64() || code->is_uint64()) && message && message->is_string();
-}
-
 class SqliteTaskStore final : public TaskStore {
   public:
     SqliteTaskStore(Database db, StoreOptions options) : db_(std::move(db)), options_(options) {}
@@ -170,23 +164,9 @@ class SqliteTaskStore final : public TaskStore {
         if (!tx) return Error::store_unavailable;
         auto t = find_owned(id, owner, now);
         if (!t) return t.error();
-        SubmitOutcome out;
-        // SEP-2663: a finished task ignores late answers, without an error.
-        if (is_terminal(t->status)) return out;
-        for (const auto& kv : responses) {
-            // Only answers to outstanding requests; anything else is ignored (SEP-2663
-            // "Task Update Requests"). An answer is a result object.
-            if (!kv.value().is_object() || !t->input_requests.contains(kv.key())) continue;
-            t->input_responses[kv.key()] = kv.value();
-            t->input_requests.erase(kv.key());
-            out.accepted.emplace_back(kv.key());
-        }
-        out.remaining = t->input_requests.size();
-        if (out.accepted.empty()) return out;
-        if (out.remaining == 0 && t->status == Status::input_required) {
-            t->status = Status::working;
-            out.resumed = true;
-        }
+        bool changed = false;
+        SubmitOutcome out = transitions::submit_input(*t, responses, changed);
+        if (!changed) return out;
         t->updated_at = from_ms(to_ms(now));
         if (auto w = write(*t); !w) return w.error();
         if (!tx.commit()) return Error::store_unavailable;
@@ -200,18 +180,9 @@ class SqliteTaskStore final : public TaskStore {
         if (!tx) return Error::store_unavailable;
         auto t = find_owned(id, owner, now);
         if (!t) return t.error();
-        if (is_terminal(t->status)) return CancelOutcome::already_terminal;
-        CancelOutcome outcome;
-        if (t->status == Status::input_required) {
-            // Nobody runs a task that waits for input: cancel it now.
-            t->status = Status::cancelled;
-            t->input_requests = {};
-            t->resume_state.clear();
-            outcome = CancelOutcome::cancelled;
-        } else {
-            t->cancel_requested = true;
-            outcome = CancelOutcome::requested;
-        }
+        bool changed = false;
+        const CancelOutcome outcome = transitions::request_cancel(*t, changed);
+        if (!changed) return outcome;
         t->updated_at = from_ms(to_ms(now));
         if (auto w = write(*t); !w) return w.error();
         if (!tx.commit()) return Error::store_unavailable;
@@ -255,39 +226,7 @@ class SqliteTaskStore final : public TaskStore {
         if (!tx) return Error::store_unavailable;
         auto t = find_any(id);
         if (!t) return t.error();
-        // SEP-2663: completed, failed and cancelled are terminal; the state never changes.
-        if (is_terminal(t->status)) return Error::terminal;
-        switch (u.status) {
-            case Status::input_required:
-                if (u.input_requests.empty()) return Error::invalid_transition;
-                // Request keys are unique over the task's life (SEP-2663): an answered key
-                // is never asked again.
-                for (const auto& kv : u.input_requests)
-                    if (t->input_responses.contains(kv.key()) || !kv.value().is_object())
-                        return Error::invalid_transition;
-                t->input_requests = u.input_requests;
-                t->resume_state = u.resume_state;
-                break;
-            case Status::working:
-                t->input_requests = {};
-                t->resume_state.clear();
-                break;
-            case Status::completed:
-                t->result = u.result;
-                break;
-            case Status::failed:
-                if (!is_rpc_error(u.error)) return Error::invalid_transition;
-                t->error = u.error;
-                break;
-            case Status::cancelled:
-                break;
-        }
-        if (is_terminal(u.status)) {
-            t->input_requests = {};
-            t->resume_state.clear();
-        }
-        t->status = u.status;
-        if (u.status_message) t->status_message = *u.status_message;
+        if (auto applied = transitions::update(*t, u); !applied) return applied.error();
         t->updated_at = from_ms(to_ms(now));
         if (auto w = write(*t); !w) return w.error();
         if (!tx.commit()) return Error::store_unavailable;

@@ -8,6 +8,8 @@
 
 #include "net/http_fetch.hpp"
 
+#include <warden/state/request_state.hpp>
+
 #include <spdlog/spdlog.h>
 #include <boost/json/parse.hpp>
 #include <boost/url/parse_query.hpp>
@@ -125,6 +127,26 @@ result<std::shared_ptr<TokenStore>> ToolAuth::Impl::store() {
     return store_ = timed_token_store(*opened);
 }
 
+result<PendingStore*> ToolAuth::Impl::pending() {
+    std::lock_guard lock(mutex);
+    if (pending_) return pending_.get();
+    // A token store given in code says nothing of where flows could be shared: memory.
+    if (options.store) return &states;
+    const auto where = store_location();
+    if (!where) return where.error();
+    auto key = load_key(*where);
+    if (!key) return key.error();
+    auto opened = open_shared_pending_store(*where, std::move(*key), options.state_lifetime,
+                                            options.max_pending_per_user, options.max_pending);
+    if (!opened) {
+        spdlog::error("toolauth: cannot open the store of pending authorizations: {}",
+                      opened.error().message());
+        return opened.error();
+    }
+    pending_ = *opened;
+    return pending_.get();
+}
+
 result<std::string> ToolAuth::Impl::redirect_uri() {
     std::lock_guard lock(mutex);
     if (!options.redirect_uri.empty()) return options.redirect_uri;
@@ -208,7 +230,24 @@ result<void> ToolAuth::check_configuration() const {
     if (!where->postgres) return {};  // SQLite makes its key on first use, as always
     auto key = impl_->load_key(*where);
     if (!key) return key.error();
+    // The requestState key: never created here (create = false), so a replica without
+    // WARDEN_STATE_KEY or an existing key file stops instead of sealing states that the
+    // other replicas cannot open.
+    if (auto ring = state::load_key_ring(impl_->env, false); !ring) {
+        spdlog::error(
+            "state: replicas sharing a PostgreSQL store need the same requestState key: set "
+            "WARDEN_STATE_KEY, or WARDEN_STATE_KEY_FILE to a 0600 key file present on each "
+            "replica");
+        return Error::bad_key;
+    }
     return {};
+}
+
+std::optional<std::string> ToolAuth::shared_store_url() const {
+    if (impl_->options.store) return std::nullopt;
+    const auto where = impl_->store_location();
+    if (!where || !where->postgres) return std::nullopt;
+    return where->target;
 }
 ToolAuth::~ToolAuth() = default;
 
@@ -272,6 +311,30 @@ bool cookie_matches(const PendingAuthorization& p, std::string_view header) {
     return value && crypto::equal(crypto::sha256(*value), p.cookie_hash);
 }
 
+CallbackPage unavailable() {
+    return failure(503,
+                   "The server cannot reach its store of pending authorizations right now. "
+                   "Reload this page in a moment.");
+}
+
+// The next leg's state, or the page that says why there is none.
+boost::system::result<std::string, std::optional<CallbackPage>> issue(ToolAuth::Impl& impl,
+                                                                      PendingAuthorization next) {
+    auto store = impl.pending();
+    auto state = store ? (*store)->issue(std::move(next)) : result<std::string>(store.error());
+    if (state) return *state;
+    if (state.error() == Error::too_many_pending)
+        return std::optional<CallbackPage>(
+            failure(503, "Too many authorizations are pending; try again later."));
+    return std::optional<CallbackPage>(unavailable());
+}
+
+result<PendingAuthorization> consume(ToolAuth::Impl& impl, std::string_view state) {
+    auto store = impl.pending();
+    if (!store) return store.error();
+    return (*store)->consume(state);
+}
+
 CallbackPage wrong_browser() {
     return failure(403,
                    "This authorization was started in another browser. Nothing was stored. "
@@ -296,8 +359,8 @@ CallbackPage ToolAuth::start_sign_in(PendingAuthorization link) {
     Provider with_nonce = login;
     with_nonce.extra_authorize_params.emplace_back("nonce", next.nonce);
     const auto redirect_uri = next.redirect_uri;
-    auto state = impl_->states.issue(std::move(next));
-    if (!state) return failure(503, "Too many authorizations are pending; try again later.");
+    auto state = issue(*impl_, std::move(next));
+    if (!state) return *state.error();
     CallbackPage page{302, page_html("Signing in", "Continuing to your sign-in page.")};
     page.location =
         oauth::authorization_url(with_nonce, {"openid"}, *state, pkce.challenge, redirect_uri);
@@ -352,8 +415,8 @@ CallbackPage ToolAuth::finish_sign_in(PendingAuthorization pending,
     next.code_verifier = pkce.verifier;
     const auto scopes = next.scopes;
     const auto redirect_uri = next.redirect_uri;
-    auto state = impl_->states.issue(std::move(next));
-    if (!state) return failure(503, "Too many authorizations are pending; try again later.");
+    auto state = issue(*impl_, std::move(next));
+    if (!state) return *state.error();
     CallbackPage page{302, page_html("Signed in", "Continuing to " + provider->display_name + ".")};
     page.location =
         oauth::authorization_url(*provider, scopes, *state, pkce.challenge, redirect_uri);
@@ -383,13 +446,15 @@ CallbackPage ToolAuth::handle_callback(std::string_view query, std::string_view 
                        "Run the tool again to get a new one.");
     };
     if (link && !state) {
-        auto pending = impl_->states.consume(*link);
+        auto pending = consume(*impl_, *link);
+        if (!pending && pending.error() == Error::store_unavailable) return unavailable();
         if (!pending || pending->leg != Leg::link) return invalid();
         return start_sign_in(std::move(*pending));
     }
     if (!state) return failure(400, "The request has no state.");
     // Consumed first: whatever happens next, this state cannot be replayed.
-    auto pending = impl_->states.consume(*state);
+    auto pending = consume(*impl_, *state);
+    if (!pending && pending.error() == Error::store_unavailable) return unavailable();
     if (!pending) {
         spdlog::warn("toolauth: redirect rejected: {}", pending.error().message());
         return invalid();

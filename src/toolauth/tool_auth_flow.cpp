@@ -49,7 +49,12 @@ std::string quoted_list(const std::vector<std::string>& items) {
     return out;
 }
 
-ToolResult too_many_pending(const Tool& tool) {
+ToolResult not_issued(const Tool& tool, const boost::system::error_code& why) {
+    if (why != Error::too_many_pending)
+        return ToolResult::error("Tool '" + tool.name +
+                                 "' needs an authorization, and the store of pending "
+                                 "authorizations is unavailable (" +
+                                 why.message() + "); try again shortly.");
     return ToolResult::error("Tool '" + tool.name +
                              "' needs an authorization, and too many authorizations are "
                              "pending on this server right now; try again in a few minutes.");
@@ -222,8 +227,10 @@ std::variant<std::string, ToolResult> start_authorization(ToolAuth::Impl& impl, 
             pending.leg = Leg::link;
             pending.bound_issuer = principal->issuer;
             pending.bound_subject = principal->user_id;
-            auto link = impl.states.issue(std::move(pending));
-            if (!link) return too_many_pending(tool);
+            auto pending_store = impl.pending();
+            if (!pending_store) return not_issued(tool, pending_store.error());
+            auto link = (*pending_store)->issue(std::move(pending));
+            if (!link) return not_issued(tool, link.error());
             boost::urls::url u(redirect);
             u.params().append({"link", *link});
             return std::string(u.buffer());
@@ -240,8 +247,10 @@ std::variant<std::string, ToolResult> start_authorization(ToolAuth::Impl& impl, 
     }
     const auto pkce = make_pkce();
     pending.code_verifier = pkce.verifier;
-    auto state = impl.states.issue(std::move(pending));
-    if (!state) return too_many_pending(tool);
+    auto pending_store = impl.pending();
+    if (!pending_store) return not_issued(tool, pending_store.error());
+    auto state = (*pending_store)->issue(std::move(pending));
+    if (!state) return not_issued(tool, state.error());
     return oauth::authorization_url(provider, scopes, *state, pkce.challenge, redirect);
 }
 

@@ -25,7 +25,12 @@ struct ToolAuth::Impl {
     EnvLookup env;
     std::map<std::string, Provider, std::less<>> providers;
     SecretSource secrets;
+    /// Pending authorizations when the token store was given in code (ToolAuthOptions::store).
     StateStore states;
+    /// Where pending authorizations are kept: beside the tokens (SQLite or PostgreSQL, so
+    /// that a redirect reaching another replica finds the flow), opened on first use; or
+    /// `states`. Errors: those of store() and open_shared_pending_store.
+    result<PendingStore*> pending();
     /// Sign-in clients by front-door issuer (options.login, then the environment). Their
     /// endpoints, when not configured, are discovered on first use (sign_in_client).
     std::map<std::string, Provider, std::less<>> login;
@@ -49,6 +54,7 @@ struct ToolAuth::Impl {
 
     std::mutex mutex;  ///< guards the fields below
     std::shared_ptr<TokenStore> store_;
+    std::shared_ptr<PendingStore> pending_;
     std::string redirect_uri_;
     std::function<result<std::string>(unsigned short)> start_listener;
 

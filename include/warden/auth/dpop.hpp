@@ -32,6 +32,8 @@ class DpopReplayCache {
         /// too old to check: the cache, when full, forgot a live proof expiring as late or
         /// later; refuse (fail closed). A fresh proof passes.
         full,
+        /// a shared cache cannot be reached: refuse (fail closed), answered with 503.
+        unavailable,
     };
     virtual ~DpopReplayCache() = default;
     /// Records `key` until `expires`, forgetting entries whose time has passed at `now`.
@@ -41,6 +43,12 @@ class DpopReplayCache {
     /// A bounded in-memory cache of at most `max_entries` keys (in 16 shards); when a shard is
     /// full it forgets its earliest-expiring entry and refuses proofs expiring no later.
     static std::shared_ptr<DpopReplayCache> in_memory(std::size_t max_entries);
+    /// A cache in the PostgreSQL database at `conninfo` (table `warden_single_use`),
+    /// shared by every replica using it: a proof accepted by one replica is a replay on
+    /// all (the first insert wins). One round trip per proof, on the calling thread. While
+    /// the database cannot be reached, every proof is refused as `unavailable` (fail closed:
+    /// a proof that cannot be recorded could be replayed elsewhere); it reconnects on its own.
+    static std::shared_ptr<DpopReplayCache> on_postgres(const std::string& conninfo);
 };
 
 /// Stateless server nonces (RFC 9449 section 8 and 9): the time of issue sealed with

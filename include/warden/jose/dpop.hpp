@@ -68,6 +68,9 @@ enum class DpopError {
     dpop_required,
     /// The token's authorization server is configured with DPoP off.
     dpop_not_accepted,
+    /// The shared replay store (PostgreSQL) cannot be reached: the proof cannot be
+    /// recorded, so it is refused (fail closed); the server's problem, not the client's.
+    replay_store_unavailable,
 };
 
 /// The category of DpopError, named "warden.jose.dpop".

@@ -42,6 +42,9 @@ enum class Error {
     bad_key,
     /// `inputResponses` is not an object, or an answer in it is not an object.
     bad_input_responses,
+    /// The shared single-use store (PostgreSQL) cannot be reached now; the state is
+    /// neither accepted nor spent: the same request may be sent again shortly.
+    store_unavailable,
 };
 
 /// The "warden.state" category.

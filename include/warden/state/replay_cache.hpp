@@ -1,13 +1,14 @@
 #pragma once
 // Single use of sealed states: each state carries a random id; opening it records the id
-// until the state expires, and a second opening is refused. In memory per process now; a
-// store-backed implementation (PostgreSQL) shares it between replicas later.
+// until the state expires, and a second opening is refused. In memory per process by
+// default; on PostgreSQL (`WARDEN_STORE_URL=postgresql://...`) shared by every replica.
 
 #include <warden/state/error.hpp>
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace warden::state {
@@ -33,5 +34,14 @@ class ReplayCache {
 /// replay_cache_full instead of evicting one, because forgetting a live id would let that
 /// state be replayed.
 std::shared_ptr<ReplayCache> make_memory_replay_cache(std::size_t capacity = 100'000);
+
+/// A cache in the PostgreSQL database at `conninfo` (table `warden_single_use`, created on
+/// first use), shared by every replica using that database: a state opened on one replica
+/// is refused on all. The first insert of an id wins (INSERT ... ON CONFLICT), so two
+/// replicas racing on one state accept it once; expired rows are deleted now and then. No
+/// capacity: the table holds what is live. `consume` errors: store_unavailable (the
+/// database cannot be reached; nothing is recorded, fail closed); it reconnects on its own.
+/// `size` is 0 when the database cannot be reached.
+std::shared_ptr<ReplayCache> make_postgres_replay_cache(const std::string& conninfo);
 
 }  // namespace warden::state

@@ -151,6 +151,8 @@ class Sealer {
     result<Opened> open(std::string_view wire, const Binding& binding, Clock::time_point now) const;
 
     const SealOptions& options() const noexcept { return options_; }
+    /// The keys it seals and opens with.
+    const KeyRing& keys() const noexcept { return keys_; }
 
   private:
     KeyRing keys_;

@@ -27,6 +27,8 @@ enum class Error {
     store_unavailable,
     /// The store's schema is newer than this build understands.
     store_schema_too_new,
+    /// The store URL is neither `sqlite:PATH` nor a `postgresql://` URL.
+    bad_store_url,
 };
 
 /// The "warden.tasks" category.

@@ -1,6 +1,6 @@
 #pragma once
-// Where tasks live: SQLite by default (the same database layer as the token store), an
-// interface so that a PostgreSQL store can follow for several replicas. Client-facing
+// Where tasks live: SQLite by default (the same database layer as the token store), or
+// PostgreSQL for several replicas. Client-facing
 // operations take the caller's `Owner` and answer not_found for anyone else's task;
 // runner-facing operations (the server's own worker) take the id only.
 
@@ -116,5 +116,21 @@ class TaskStore {
 /// with other stores). Errors: store_unavailable, store_schema_too_new.
 result<std::shared_ptr<TaskStore>> open_sqlite_task_store(const std::string& path,
                                                           StoreOptions options = {});
+
+/// Opens the task store in the PostgreSQL database at `conninfo` (table `warden_tasks`,
+/// component "tasks" in `warden_schema`, migrated under the shared advisory lock), for
+/// replicas sharing one database (`WARDEN_STORE_URL=postgresql://...`): a task created on
+/// one replica is found, answered and cancelled on every other. Each change locks the
+/// task's row for its transaction. A database that cannot be reached yet is retried on each
+/// use (store_unavailable meanwhile). Errors: store_schema_too_new.
+result<std::shared_ptr<TaskStore>> open_postgres_task_store(const std::string& conninfo,
+                                                            StoreOptions options = {});
+
+/// The task store `store_url` names, as `WARDEN_STORE_URL` does: `postgresql://...` or
+/// `postgres://...` (PostgreSQL), `sqlite:PATH`, or empty (SQLite at `default_path`).
+/// Errors: bad_store_url, and those of the two openers.
+result<std::shared_ptr<TaskStore>> open_task_store(std::string_view store_url,
+                                                   const std::string& default_path,
+                                                   StoreOptions options = {});
 
 }  // namespace warden::tasks

@@ -3,10 +3,12 @@
 // scopes and PKCE verifier (RFC 7636). Short-lived and single use.
 
 #include <warden/toolauth/error.hpp>
+#include <warden/toolauth/token_store.hpp>
 
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -49,10 +51,23 @@ struct PendingAuthorization {
     std::string cookie_hash{};
 };
 
+/// Where pending authorizations wait for their redirect. Implementations are thread-safe.
+class PendingStore {
+  public:
+    virtual ~PendingStore() = default;
+    /// Remembers `pending` and returns its state: 256 bits from a CSPRNG, base64url.
+    /// Errors: too_many_pending, store_unavailable (a shared store that cannot be reached).
+    virtual result<std::string> issue(PendingAuthorization pending) = 0;
+    /// Returns and forgets the authorization of `state` (single use, also when expired).
+    /// Errors: invalid_state (unknown, already used), state_expired, store_unavailable,
+    /// store_decrypt_failed.
+    virtual result<PendingAuthorization> consume(std::string_view state) = 0;
+};
+
 /// In-memory pending authorizations. Thread-safe. Bounded: at most `per_user` pending per
 /// `user_id` (the user's oldest is dropped for a new one, so a client looping on a tool
 /// only ever displaces its own links) and `total` overall (past it, `issue` refuses).
-class StateStore {
+class StateStore final : public PendingStore {
   public:
     using Now = std::function<std::chrono::steady_clock::time_point()>;
     static constexpr std::size_t kDefaultPerUser = 16;
@@ -62,10 +77,10 @@ class StateStore {
 
     /// Remembers `pending` and returns its state: 256 bits from a CSPRNG, base64url.
     /// Errors: too_many_pending (`total` reached).
-    result<std::string> issue(PendingAuthorization pending);
+    result<std::string> issue(PendingAuthorization pending) override;
     /// Returns and forgets the authorization of `state`. Errors: invalid_state (unknown,
     /// already used), state_expired. Looks up by hash and compares in constant time.
-    result<PendingAuthorization> consume(std::string_view state);
+    result<PendingAuthorization> consume(std::string_view state) override;
     /// Pending authorizations not yet used or expired.
     std::size_t size();
 
@@ -79,6 +94,18 @@ class StateStore {
     std::mutex mutex_;
     std::map<std::string, PendingAuthorization> pending_;  ///< by SHA-256 of the state
 };
+
+/// Pending authorizations in the token store's database (`where`: SQLite or PostgreSQL),
+/// so that a redirect reaching any replica finds the authorization another one started.
+/// Each is sealed with `key` (AES-256-GCM, bound to its state's hash): the PKCE verifier
+/// and the binding never lie in the database in the clear. Expired ones are deleted as new
+/// ones are issued. Same bounds as StateStore (`per_user`, `total`; across replicas they
+/// hold approximately). A database that cannot be reached now is retried on each use.
+/// Errors: store_unavailable (SQLite file), store_schema_too_new.
+result<std::shared_ptr<PendingStore>> open_shared_pending_store(
+    const StoreLocation& where, StoreKey key, std::chrono::seconds lifetime,
+    std::size_t per_user = StateStore::kDefaultPerUser,
+    std::size_t total = StateStore::kDefaultTotal);
 
 /// A PKCE pair (RFC 7636 §4.1-4.2, S256).
 struct Pkce {

@@ -43,9 +43,17 @@ class ToolAuth {
     ToolAuth& operator=(const ToolAuth&) = delete;
 
     /// Checks what can be checked before serving: the store URL's form and, for
-    /// PostgreSQL, that the shared key is configured (a replica must not make up a key of
-    /// its own: the others could not read what it stores). Errors: bad_store_url, bad_key.
+    /// PostgreSQL, that the keys every replica must share are configured (a replica must
+    /// not make up a key of its own: the others could not read what it seals): the token
+    /// store key, and the `requestState` key (WARDEN_STATE_KEY or an existing
+    /// WARDEN_STATE_KEY_FILE). Each problem is logged naming the variable to set. Errors:
+    /// bad_store_url, bad_key.
     result<void> check_configuration() const;
+
+    /// The PostgreSQL URL of the shared store (`store_url`, else $WARDEN_STORE_URL) when it
+    /// names one; nullopt for SQLite or a store given in code. The other shared pieces
+    /// (single-use caches, tasks, notifications) use the same database.
+    std::optional<std::string> shared_store_url() const;
 
     /// The guard (ServerCore's ToolGuard): fills `ctx` with the tool's secrets and token,
     /// or returns the isError result to answer with. Blocks (token endpoint, URL

@@ -151,7 +151,8 @@ HttpServer::Impl::Impl(std::shared_ptr<server::ServerCore> core_, HttpOptions op
       options(std::move(options_)),
       auth(std::move(auth_)),
       origins(options),
-      sessions(options.max_sessions, options.max_sessions_per_principal),
+      sessions(options.max_sessions, options.max_sessions_per_principal,
+               options.replica_id.empty() ? std::string() : options.replica_id + "."),
       io_thread_count(options.io_threads != 0
                           ? options.io_threads
                           : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4)),

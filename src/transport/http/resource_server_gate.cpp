@@ -83,6 +83,14 @@ AuthDecision ResourceServerGate::decide_dpop(const auth::DpopOutcome& outcome, b
     const auto& ec = outcome.error;
     spdlog::debug("auth: DPoP refused: {} [{}:{}]", ec.message(), ec.category().name(), ec.value());
     const auto e = static_cast<DpopError>(ec.value());
+    if (e == DpopError::replay_store_unavailable) {
+        // Not the client's fault and not fixable by a new proof or token: a server-side
+        // outage (the shared store), like an unreachable AS.
+        AuthDecision d;
+        d.status = 503;
+        d.body = error_body("temporarily_unavailable", ec.message());
+        return d;
+    }
     // Token errors (wrong scheme for the token, policy) are invalid_token on the challenge
     // of the scheme used; proof errors are invalid_dpop_proof or use_dpop_nonce (7.1, 9).
     const bool token_error = e == DpopError::bound_token_as_bearer ||

@@ -179,7 +179,8 @@ std::shared_ptr<HttpSession> SessionStore::create(server::ServerCore& core,
         }
     }
     // 128 bits from the CSPRNG: unguessable, and only visible ASCII as MCP requires.
-    std::string id = random_hex(16);
+    // The replica's prefix only routes; the 128 random bits are what makes the id secret.
+    std::string id = id_prefix_ + random_hex(16);
     auto session = std::make_shared<HttpSession>(id, core.create_session(id),
                                                  principal ? principal->issuer : std::string{},
                                                  principal ? principal->user_id : std::string{});

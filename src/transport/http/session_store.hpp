@@ -70,9 +70,14 @@ class SessionStore {
     /// At most `max_sessions` sessions, and at most `max_per_principal` per authenticated
     /// principal (anonymous sessions have only the global cap: without auth every client is
     /// the same nobody), so one user cannot take every session.
+    /// `id_prefix` (e.g. "b.") starts every session id: the replica's name for the load
+    /// balancer's routing (HttpOptions::replica_id).
     explicit SessionStore(std::size_t max_sessions,
-                          std::size_t max_per_principal = static_cast<std::size_t>(-1))
-        : max_sessions_(max_sessions), max_per_principal_(max_per_principal) {}
+                          std::size_t max_per_principal = static_cast<std::size_t>(-1),
+                          std::string id_prefix = {})
+        : max_sessions_(max_sessions),
+          max_per_principal_(max_per_principal),
+          id_prefix_(std::move(id_prefix)) {}
 
     /// A new session bound to `principal` (null: anonymous); null when a cap is reached,
     /// and then `refusal` (when given) says which.
@@ -91,6 +96,7 @@ class SessionStore {
 
     const std::size_t max_sessions_;
     const std::size_t max_per_principal_;
+    const std::string id_prefix_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<HttpSession>> sessions_;
     std::unordered_map<std::string, std::size_t> per_principal_;  // principal_key -> sessions

@@ -15,6 +15,7 @@ import { binary, connect } from '../helpers.mjs';
 
 const PG_URL = process.env.WARDEN_TEST_POSTGRES_URL;
 const KEY = crypto.randomBytes(32);
+const STATE_KEY = crypto.randomBytes(32);
 const USER = 'replica-user';
 
 function psql(sql) {
@@ -36,7 +37,7 @@ function replicaEnv(extra = {}) {
     USER,
     WARDEN_STORE_URL: PG_URL,
     WARDEN_TOOLAUTH_KEY: KEY.toString('hex'),
-    WARDEN_STATE_KEY: crypto.createHash('sha256').update('e2e state key').digest('hex'),
+    WARDEN_STATE_KEY: STATE_KEY.toString('hex'),
     WARDEN_PROVIDER_GITHUB_CLIENT_ID: 'e2e-client',
     WARDEN_PROVIDER_GITHUB_CLIENT_SECRET: 'e2e-client-secret-value',
     WARDEN_PROVIDER_GITHUB_AUTHORIZATION_ENDPOINT: 'http://127.0.0.1:9/authorize',
@@ -60,7 +61,7 @@ describe('replicas on one PostgreSQL store', () => {
   before(async () => {
     assert.ok(PG_URL, 'run through scripts/test-postgres.sh');
     dir = mkdtempSync(join(tmpdir(), 'warden-pg-e2e-'));
-    psql('DROP TABLE IF EXISTS warden_tokens; DROP TABLE IF EXISTS warden_schema');
+    psql('DROP TABLE IF EXISTS warden_tokens, warden_pending, warden_single_use, warden_schema');
     // Plays api.github.com: records the bearer it gets and lists one repository.
     api = http.createServer((req, res) => {
       bearers.push(req.headers.authorization);
@@ -80,6 +81,30 @@ describe('replicas on one PostgreSQL store', () => {
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /WARDEN_TOOLAUTH_KEY/);
     assert.match(r.stderr, /not starting/);
+  });
+
+  it('a replica without the shared requestState key refuses to start, naming it', () => {
+    const r = startRefused({
+      WARDEN_STORE_URL: PG_URL,
+      WARDEN_TOOLAUTH_KEY: KEY.toString('hex'),
+      WARDEN_STATE_KEY_FILE: join(dir, 'absent-state.key'),
+    });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /WARDEN_STATE_KEY/);
+    assert.match(r.stderr, /not starting/);
+  });
+
+  it('a replica requiring DPoP nonces without the shared nonce key refuses to start', () => {
+    const r = startRefused({
+      ...replicaEnv(),
+      MCP_RESOURCE_SERVER_CANONICAL_URL: 'http://127.0.0.1:1/mcp',
+      MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: JSON.stringify([
+        { authorization_server_url: 'http://127.0.0.1:1', issuer: 'http://127.0.0.1:1', jwks_uri: 'http://127.0.0.1:1/jwks' },
+      ]),
+      MCP_RESOURCE_SERVER_DPOP_NONCE: 'true',
+    });
+    assert.notEqual(r.status, 0, r.stderr);
+    assert.match(r.stderr, /MCP_RESOURCE_SERVER_DPOP_NONCE_KEY/);
   });
 
   it('a malformed store URL is refused at startup', () => {

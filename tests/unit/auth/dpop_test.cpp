@@ -80,6 +80,23 @@ TEST_F(Guard, AcceptsBoundTokenWithValidProof) {
     EXPECT_TRUE(out.nonce.empty());
 }
 
+// A shared replay store that cannot be reached (PostgreSQL down).
+struct UnreachableReplayStore final : DpopReplayCache {
+    Verdict remember(const Key&, std::chrono::system_clock::time_point,
+                     std::chrono::system_clock::time_point) override {
+        return Verdict::unavailable;
+    }
+};
+
+TEST_F(Guard, AnUnreachableReplayStoreRefusesEveryProofAsTheServersProblem) {
+    auto c = config_with(DpopPolicy::allowed);
+    c.dpop.replay_cache = std::make_shared<UnreachableReplayStore>();
+    auto g = guard(c);
+    const auto p = proof();
+    EXPECT_EQ(admit(*g, TokenScheme::dpop, {p}, principal()).error,
+              make_error_code(jose::DpopError::replay_store_unavailable));
+}
+
 TEST_F(Guard, RefusesBoundTokenAsBearerUnderEveryPolicy) {
     for (auto policy : {DpopPolicy::off, DpopPolicy::allowed, DpopPolicy::required}) {
         auto g = guard(config_with(policy));

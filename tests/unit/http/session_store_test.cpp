@@ -98,6 +98,17 @@ TEST_F(SessionStoreTest, IdsAre32HexCharsAndUnique) {
     EXPECT_EQ(store.size(), 1000u);
 }
 
+TEST_F(SessionStoreTest, AReplicaPrefixStartsEveryIdAndKeepsItsRandomPart) {
+    SessionStore store(10, 10, "b.");
+    auto s = store.create(*core, nullptr);
+    ASSERT_TRUE(s);
+    ASSERT_EQ(s->id().size(), 34u);
+    EXPECT_EQ(s->id().substr(0, 2), "b.");
+    EXPECT_TRUE(is_lower_hex(s->id().substr(2))) << s->id();
+    EXPECT_EQ(store.find(s->id()), s);
+    EXPECT_FALSE(store.find(s->id().substr(2))) << "the id is the whole string";
+}
+
 TEST_F(SessionStoreTest, FindAndRemove) {
     SessionStore store(10);
     auto s = store.create(*core, nullptr);

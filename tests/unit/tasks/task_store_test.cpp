@@ -1,6 +1,10 @@
 // The SQLite task store: owner binding (another owner's task is "not found" like an
 // unknown one), the status machine, tasks/update and tasks/cancel semantics (SEP-2663),
 // TTL, restart, limits, sharing a file with the token store.
+// Built a second time with WARDEN_TASKS_ON_POSTGRES as postgres_task_store_test: the same
+// cases against the PostgreSQL task store (scripts/test-postgres.sh passes
+// WARDEN_TEST_POSTGRES_URL); a "path" then names a fresh table, a second store on the
+// same path is another replica's connection.
 #include <warden/tasks.hpp>
 #include <warden/toolauth/token_store.hpp>
 
@@ -14,6 +18,13 @@
 
 #include <filesystem>
 #include <regex>
+#include <set>
+
+#ifdef WARDEN_TASKS_ON_POSTGRES
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#endif
 
 namespace {
 
@@ -48,11 +59,30 @@ json::object obj(std::string_view text) {
     return json::parse(text).as_object();
 }
 
+#ifdef WARDEN_TASKS_ON_POSTGRES
+std::shared_ptr<tk::TaskStore> open_store(const std::string& path, tk::StoreOptions o = {}) {
+    static std::set<std::string> seen;
+    const char* url = std::getenv("WARDEN_TEST_POSTGRES_URL");
+    EXPECT_TRUE(url) << "run through scripts/test-postgres.sh";
+    if (!url) return nullptr;
+    if (seen.insert(path).second) {  // a new "file": an empty table
+        PGconn* c = PQconnectdb(url);
+        PQclear(PQexec(c,
+                       "SET client_min_messages = warning; DROP TABLE IF EXISTS warden_tasks; "
+                       "DELETE FROM warden_schema WHERE component = 'tasks'"));
+        PQfinish(c);
+    }
+    auto s = tk::open_postgres_task_store(url, o);
+    EXPECT_TRUE(s) << s.error().message();
+    return *s;
+}
+#else
 std::shared_ptr<tk::TaskStore> open_store(const std::string& path, tk::StoreOptions o = {}) {
     auto s = tk::open_sqlite_task_store(path, o);
     EXPECT_TRUE(s) << s.error().message();
     return *s;
 }
+#endif
 
 tk::Update ask(std::string_view requests) {
     tk::Update u;
@@ -84,9 +114,11 @@ TEST(TaskStore, CreatesWorkingTaskWithRandomIdAndPrivateFile) {
     EXPECT_EQ(got->ttl, 60'000ms);
     EXPECT_EQ(got->poll_interval, 500ms);
     EXPECT_EQ(got->status_message, "started");
+#ifndef WARDEN_TASKS_ON_POSTGRES
     struct stat st {};
     ASSERT_EQ(::stat(path.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
+#endif
 }
 
 TEST(TaskStore, AnotherOwnersTaskIsNotFoundLikeAnUnknownOne) {
@@ -362,6 +394,7 @@ TEST(TaskStore, ListsTheOwnersLiveTasksNewestFirstInPages) {
     EXPECT_EQ(store->list(kAlice, kT0 + 1h, 10, "")->size(), 0u);  // all past their TTL
 }
 
+#ifndef WARDEN_TASKS_ON_POSTGRES
 TEST(TaskStore, RefusesANewerSchema) {
     const auto path = temp_db("schema");
     { open_store(path); }
@@ -392,6 +425,20 @@ TEST(TaskStore, SharesADatabaseFileWithTheTokenStore) {
     EXPECT_TRUE(tasks_again->get(t->id, kAlice, kT0));
     EXPECT_EQ((*(*tokens)->get("alice", "github"))->access_token, "gho_x");
 }
+#endif
+
+#ifndef WARDEN_TASKS_ON_POSTGRES
+TEST(TaskStore, OpensTheStoreTheUrlNames) {
+    const auto path = temp_db("by-url");
+    auto by_url = tk::open_task_store("sqlite:" + path, "/nonexistent/never-used.db");
+    ASSERT_TRUE(by_url) << by_url.error().message();
+    auto t = (*by_url)->create(new_task(), kT0);
+    ASSERT_TRUE(t);
+    EXPECT_TRUE(open_store(path)->get(t->id, kAlice, kT0)) << "the same file";
+    EXPECT_TRUE(tk::open_task_store("", path)) << "empty: the default path";
+    EXPECT_EQ(tk::open_task_store("mysql://127.0.0.1/x", path).error(), tk::Error::bad_store_url);
+}
+#endif
 
 TEST(TaskWire, ShapesFollowSep2663) {
     tk::Task t;

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
+
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -109,3 +112,71 @@ TEST(Pkce, ChallengeIsS256OfVerifier) {
 }
 
 }  // namespace
+
+namespace warden::toolauth {
+namespace {
+
+class SharedPendingSqlite : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dir_ = std::filesystem::temp_directory_path() /
+               ("warden-pending-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::filesystem::remove_all(dir_);
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+    std::shared_ptr<PendingStore> open(std::size_t per_user = 16, std::size_t total = 1000,
+                                       unsigned char fill = 1) {
+        StoreKey key;
+        key.bytes.fill(fill);
+        auto s =
+            open_shared_pending_store(StoreLocation{false, (dir_ / "tokens.db").string()},
+                                      std::move(key), std::chrono::minutes(10), per_user, total);
+        EXPECT_TRUE(s);
+        return *s;
+    }
+    std::filesystem::path dir_;
+};
+
+PendingAuthorization flow(std::string user) {
+    PendingAuthorization p;
+    p.user_id = std::move(user);
+    p.provider = "github";
+    p.scopes = {"repo", "read:user"};
+    p.code_verifier = "verifier";
+    p.redirect_uri = "http://127.0.0.1:1/oauth/callback";
+    p.leg = Leg::link;
+    p.cookie_hash = std::string("\0\1\2", 3);
+    return p;
+}
+
+TEST_F(SharedPendingSqlite, TwoProcessesShareOneFileAndEachStateOpensOnce) {
+    auto a = open();
+    auto b = open();  // another process on the same file
+    auto state = a->issue(flow("alice"));
+    ASSERT_TRUE(state);
+    auto got = b->consume(*state);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->user_id, "alice");
+    EXPECT_EQ(got->scopes, (std::vector<std::string>{"repo", "read:user"}));
+    EXPECT_EQ(got->leg, Leg::link);
+    EXPECT_EQ(got->cookie_hash, std::string("\0\1\2", 3));
+    EXPECT_EQ(a->consume(*state).error(), Error::invalid_state);
+    EXPECT_EQ(open(16, 1000, 2)->consume(*a->issue(flow("bob"))).error(),
+              Error::store_decrypt_failed)
+        << "another key opens nothing";
+}
+
+TEST_F(SharedPendingSqlite, BoundsHoldPerUserAndInAll) {
+    auto s = open(1, 2);
+    auto first = s->issue(flow("alice"));
+    auto second = s->issue(flow("alice"));
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(s->consume(*first).error(), Error::invalid_state) << "alice's oldest made room";
+    ASSERT_TRUE(s->issue(flow("bob")));
+    EXPECT_EQ(s->issue(flow("carol")).error(), Error::too_many_pending);
+    EXPECT_TRUE(s->consume(*second));
+}
+
+}  // namespace
+}  // namespace warden::toolauth
