@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
         ok = ok && measure("requestState consume", n, [&](int i) {
                  auto r = replay->consume("bench-" + std::to_string(i) + "-" +
                                               std::to_string(now.time_since_epoch().count()),
-                                          now + std::chrono::minutes(5), now);
+                                          "bench", now + std::chrono::minutes(5), now);
                  return r && *r;
              });
         auto dpop = auth::DpopReplayCache::on_postgres(where->target);

@@ -57,7 +57,9 @@ ServerCore::ServerCore(ServerInfo info, ServerOptions options)
       pool_(std::make_unique<boost::asio::thread_pool>(
           std::max<std::size_t>(1, options_.worker_threads))) {
     registry_.on_change([this](RegistryKind kind) { on_registry_change(kind); });
-    replay_cache_ = state::make_memory_replay_cache();
+    // Bounded per principal too, so one caller's round trips cannot fill it for everyone
+    // (docs/security.md, "Replay").
+    replay_cache_ = state::make_memory_replay_cache(200'000, 20'000);
     auto configured = state::KeyRing::create(options_.state_keys);
     // Keys given in C++ that cannot be used are a programmer error, not a reason to
     // quietly seal with a key no other replica has.

@@ -175,7 +175,7 @@ result<Opened> Sealer::open(std::string_view wire, const Binding& binding,
     opened.issued_at = from_ms(decoded->iat);
     opened.expires_at = from_ms(decoded->exp);
     // Consumed last, so that a refused state never uses up a single-use id.
-    auto fresh = replay_->consume(decoded->id, opened.expires_at, now);
+    auto fresh = replay_->consume(decoded->id, binding.principal, opened.expires_at, now);
     if (!fresh) return fresh.error();
     if (!*fresh) return Error::replayed;
     opened.id = std::move(decoded->id);

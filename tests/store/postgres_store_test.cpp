@@ -282,15 +282,15 @@ TEST_F(PostgresStore, RequestStateIsSingleUseAcrossReplicas) {
     auto b = state::make_postgres_replay_cache(url_);
     const auto now = state::Clock::now();
     const auto later = now + std::chrono::minutes(5);
-    auto first = a->consume("state-id-1", later, now);
+    auto first = a->consume("state-id-1", "alice", later, now);
     ASSERT_TRUE(first) << first.error().message();
     EXPECT_TRUE(*first);
-    EXPECT_FALSE(*b->consume("state-id-1", later, now)) << "a replay on another replica";
-    EXPECT_FALSE(*a->consume("state-id-1", later, now));
-    EXPECT_TRUE(*b->consume("state-id-2", later, now));
+    EXPECT_FALSE(*b->consume("state-id-1", "alice", later, now)) << "a replay on another replica";
+    EXPECT_FALSE(*a->consume("state-id-1", "alice", later, now));
+    EXPECT_TRUE(*b->consume("state-id-2", "alice", later, now));
     EXPECT_EQ(a->size(), 2u);
     // Once its state has expired, an id may be recorded again (it can no longer open).
-    EXPECT_TRUE(*b->consume("state-id-1", later + std::chrono::minutes(5), later));
+    EXPECT_TRUE(*b->consume("state-id-1", "alice", later + std::chrono::minutes(5), later));
 }
 
 TEST_F(PostgresStore, RacingReplicasAcceptAStateOnce) {
@@ -303,7 +303,7 @@ TEST_F(PostgresStore, RacingReplicasAcceptAStateOnce) {
         const std::string id = "race-" + std::to_string(round);
         for (auto& cache : caches)
             threads.emplace_back([&, cache] {
-                auto r = cache->consume(id, now + std::chrono::minutes(1), now);
+                auto r = cache->consume(id, "alice", now + std::chrono::minutes(1), now);
                 if (!r)
                     ++failed;
                 else if (*r)
@@ -335,11 +335,11 @@ TEST_F(PostgresStore, SingleUseCachesFailClosedWhileTheServerIsDown) {
     auto dpop = auth::DpopReplayCache::on_postgres(url_);
     auto pending = open_pending(url_);
     const auto now = state::Clock::now();
-    ASSERT_TRUE(*cache->consume("before", now + std::chrono::minutes(1), now));
+    ASSERT_TRUE(*cache->consume("before", "alice", now + std::chrono::minutes(1), now));
     auto flow = pending->issue(pending_for("alice"));
     ASSERT_TRUE(flow);
     ASSERT_EQ(std::system(stop.c_str()), 0);
-    auto down = cache->consume("during", now + std::chrono::minutes(1), now);
+    auto down = cache->consume("during", "alice", now + std::chrono::minutes(1), now);
     ASSERT_FALSE(down);
     EXPECT_EQ(down.error(), state::Error::store_unavailable);
     auth::DpopReplayCache::Key key{};
@@ -348,8 +348,8 @@ TEST_F(PostgresStore, SingleUseCachesFailClosedWhileTheServerIsDown) {
     EXPECT_EQ(pending->issue(pending_for("bob")).error(), Error::store_unavailable);
     EXPECT_EQ(pending->consume(*flow).error(), Error::store_unavailable);
     ASSERT_EQ(std::system(start.c_str()), 0);
-    EXPECT_FALSE(*cache->consume("before", now + std::chrono::minutes(1), now));
-    EXPECT_TRUE(*cache->consume("during", now + std::chrono::minutes(1), now));
+    EXPECT_FALSE(*cache->consume("before", "alice", now + std::chrono::minutes(1), now));
+    EXPECT_TRUE(*cache->consume("during", "alice", now + std::chrono::minutes(1), now));
     EXPECT_TRUE(pending->consume(*flow)) << "the flow survived the restart";
 }
 

@@ -21,9 +21,10 @@ class ReplayCache {
     virtual ~ReplayCache() = default;
     /// Records `id` as used until `expires_at`, atomically with the check. Returns true
     /// the first time, false when `id` was already recorded and has not expired (a
-    /// replay). Errors: replay_cache_full.
-    virtual result<bool> consume(std::string_view id, Clock::time_point expires_at,
-                                 Clock::time_point now) = 0;
+    /// replay). `owner` is who the state belongs to (`principal_id`), for caches that
+    /// bound each owner's share. Errors: replay_cache_full.
+    virtual result<bool> consume(std::string_view id, std::string_view owner,
+                                 Clock::time_point expires_at, Clock::time_point now) = 0;
     /// How many ids are remembered now (tests and metrics).
     virtual std::size_t size() const = 0;
 };
@@ -32,8 +33,11 @@ class ReplayCache {
 /// expired ids are forgotten first (a state past its expiry can no longer be opened, so
 /// forgetting its id is safe); if every remembered id is still live, `consume` fails with
 /// replay_cache_full instead of evicting one, because forgetting a live id would let that
-/// state be replayed.
-std::shared_ptr<ReplayCache> make_memory_replay_cache(std::size_t capacity = 100'000);
+/// state be replayed. One owner holds at most `per_owner` live ids (0: up to `capacity`),
+/// so a caller who makes round trips as fast as it can fills its own share, not the
+/// cache: the others keep theirs (replay_cache_full is that caller's alone).
+std::shared_ptr<ReplayCache> make_memory_replay_cache(std::size_t capacity = 100'000,
+                                                      std::size_t per_owner = 0);
 
 /// A cache in the PostgreSQL database at `conninfo` (table `warden_single_use`, created on
 /// first use), shared by every replica using that database: a state opened on one replica
