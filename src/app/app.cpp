@@ -7,6 +7,7 @@
 #include "app/state_keys.hpp"
 #include "server/core.hpp"
 #include "server/task_runner.hpp"
+#include "server/timed_task_store.hpp"
 
 #include <warden/crypto.hpp>
 #include <warden/tasks.hpp>
@@ -60,7 +61,7 @@ bool install_task_runner(server::ServerCore& core, const std::optional<std::stri
                          store.error().message());
         return false;
     }
-    auto runner = std::make_shared<server::TaskRunner>(*store, options);
+    auto runner = std::make_shared<server::TaskRunner>(server::timed_task_store(*store), options);
     // Runs of tasks that were working when the last process stopped are lost: those tasks
     // end failed with a clear message (docs/building-servers.md, "Tasks"). Not on a shared
     // store: there a working task may be running on another replica right now, and nothing

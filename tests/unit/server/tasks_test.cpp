@@ -5,6 +5,7 @@
 #include "server/core.hpp"
 #include "server/dispatch.hpp"
 #include "server/task_runner.hpp"
+#include "server/timed_task_store.hpp"
 
 #include "observability/hub.hpp"
 #include "observability/metrics.hpp"
@@ -123,7 +124,8 @@ class Tasks : public ::testing::Test {
         core_->registry().add(std::move(ask));
         auto store = warden::tasks::open_sqlite_task_store((dir_ / "tasks.db").string());
         ASSERT_TRUE(store);
-        runner_ = std::make_shared<warden::server::TaskRunner>(*store, warden::TaskOptions{});
+        runner_ = std::make_shared<warden::server::TaskRunner>(
+            warden::server::timed_task_store(*store), warden::TaskOptions{});
         core_->set_task_runner(runner_);
     }
 
@@ -266,7 +268,7 @@ TEST_F(Tasks, CancelStopsARunningTaskAndIsAnEmptyAckEvenWhenTerminal) {
 }
 
 // warden_tasks_running counts a task while its handler runs, and not after.
-TEST_F(Tasks, TheRunningGaugeFollowsATask) {
+TEST_F(Tasks, TheRunningGaugeFollowsATaskAndStoreOperationsAreTimed) {
     namespace obs = warden::observability;
     auto metrics = std::make_shared<obs::Metrics>();
     obs::install(metrics, nullptr);
@@ -284,6 +286,14 @@ TEST_F(Tasks, TheRunningGaugeFollowsATask) {
     modern("tasks/cancel", {{"taskId", id}}, alice);
     EXPECT_EQ(settle(id, alice).at("status"), "cancelled");
     EXPECT_TRUE(gauge_reads("0"));
+    // The task store's operations are timed (the runner's store is wrapped, as App does).
+    const auto text = metrics->exposition();
+    for (auto op : {"task_create", "task_load", "task_cancel", "task_update"})
+        EXPECT_NE(
+            text.find(std::string("warden_store_operation_duration_seconds_count{operation=\"") +
+                      op + "\"}"),
+            std::string::npos)
+            << op;
     obs::install(nullptr, nullptr);
 }
 
