@@ -12,15 +12,18 @@
 # SKIP_MICRO=1, SKIP_PROFILE=1, NO_BUILD=1, BENCH_OUT (default bench/results),
 # BENCH_BUILD (the build directory, default build-release), ONLY_OBSERVABILITY=1 (just the
 # rows that compare metrics and the audit log off and on, printed, nothing written).
-# ONLY=modern runs just the 2026-07-28 rows and the ES256 rows they are compared with, and
-# prints their table.
+# ONLY=modern runs just the 2026-07-28 rows, the ES256 rows they are compared with and the
+# nginx ceiling, and prints their table; with REPEAT=N the legacy and 2026-07-28 rows at 32
+# connections then alternate N more times on one server and their medians are printed (on a
+# shared machine two runs of one row differ by more than the two eras do).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 duration=${DURATION:-10}
 warmup=${WARMUP:-2}
+repeat=${REPEAT:-1}
 out=${BENCH_OUT:-$root/bench/results}
-build=${BENCH_BUILD:-$root/build-release}
+build=$(realpath -m "${BENCH_BUILD:-$root/build-release}")
 mkdir -p "$out"
 
 # --- tools (idempotent, as scripts/setup.sh) -----------------------------------------------
@@ -229,6 +232,33 @@ if [ "${ONLY:-}" = modern ]; then
     start_peer on
     for c in 1 32; do load peer "stateless JSON (SDK)" ES256 "$c" "$pport" "$es256"; done
     stop_server
+    # The ceiling of this machine and load generator: no server answers faster than nginx
+    # with a fixed reply, so no ratio to a peer can exceed nginx's.
+    start_nginx
+    for c in 1 32; do load nginx "fixed reply" none "$c" "$nport"; done
+    stop_server
+    if [ "$repeat" -gt 1 ]; then
+        echo "== A/B: legacy and 2026-07-28 alternating, $repeat times each, 32 connections"
+        local_results=$results
+        results=$tmp/ab.tsv  # these rows stay out of the table
+        head -1 "$local_results" >"$results"
+        start_warden on --stateless --json-response
+        for _ in $(seq 1 "$repeat"); do
+            load warden "stateless JSON" ES256 32 "$wport" "$es256"
+            MODERN=1 load warden "2026-07-28 stateless" ES256 32 "$wport" "$es256"
+        done
+        stop_server
+        python3 - "$results" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+med = {m: statistics.median(float(r["rps"]) for r in rows if r["mode"] == m)
+       for m in dict.fromkeys(r["mode"] for r in rows)}
+for m, v in med.items(): print(f"  median {m}: {v:,.0f} req/s")
+legacy, modern = med.get("stateless JSON"), med.get("2026-07-28 stateless")
+if legacy and modern: print(f"  2026-07-28 / legacy: {modern / legacy:.1%}")
+PY
+        results=$local_results
+    fi
     echo "== table (started $started; load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg))"
     python3 bench/http/report.py "$results" "$tmp/chart.dat"
     exit 0

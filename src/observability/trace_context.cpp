@@ -58,14 +58,13 @@ class IdGenerator {
 std::string random_hex(std::size_t bytes) {
     static constexpr char kDigits[] = "0123456789abcdef";
     thread_local IdGenerator generator;
-    std::string out;
+    std::string out(bytes * 2, '0');  // written in place: one per request, on every request
     do {
-        out.clear();
         for (std::size_t i = 0; i < bytes; i += 8) {
             std::uint64_t v = generator.next();
             for (std::size_t j = 0; j < 8 && i + j < bytes; ++j, v >>= 8) {
-                out.push_back(kDigits[(v >> 4) & 0xf]);
-                out.push_back(kDigits[v & 0xf]);
+                out[2 * (i + j)] = kDigits[(v >> 4) & 0xf];
+                out[2 * (i + j) + 1] = kDigits[v & 0xf];
             }
         }
     } while (all_zero(out));  // W3C: an all-zero id is invalid

@@ -13,6 +13,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <pwd.h>
 #include <unistd.h>
@@ -48,6 +49,7 @@ state::KeyRing ephemeral_key_ring() {
 ServerCore::ServerCore(ServerInfo info, ServerOptions options)
     : info_(std::move(info)),
       identity_(server_identity(info_)),
+      identity_json_(json::serialize(identity_)),
       options_(std::move(options)),
       local_user_id_(options_.local_user_id.empty() ? os_user() : options_.local_user_id),
       waiting_calls_(std::make_shared<WaitingCalls>(

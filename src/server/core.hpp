@@ -47,6 +47,8 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
     /// The server's `Implementation` object (name, version, title, ...), built once: every
     /// 2026-07-28 result carries it in `_meta`.
     const json::object& identity() const { return identity_; }
+    /// identity(), serialized once (spliced into 2026-07-28 results as text).
+    const std::string& identity_json() const { return identity_json_; }
     const ServerOptions& options() const { return options_; }
     Registry& registry() { return registry_; }
     const Registry& registry() const { return registry_; }
@@ -152,6 +154,7 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
 
     ServerInfo info_;
     json::object identity_;
+    std::string identity_json_;
     ServerOptions options_;
     std::string local_user_id_;
     std::shared_ptr<WaitingCalls> waiting_calls_;

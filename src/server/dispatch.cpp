@@ -11,6 +11,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/json/serialize.hpp>
+
 #include <array>
 #include <functional>
 
@@ -92,6 +94,30 @@ MethodResult with_input(ServerCore& core, const std::shared_ptr<detail::CallStat
     return run_with_input(core, call, method, params, std::forward<F>(run));
 }
 
+// The JSON-RPC response to a 2026-07-28 request whose result has no `_meta` of its own
+// (most): the result says what it is (`resultType`, unless it already does) and the
+// server identifies itself in `_meta` ("Per-response protocol fields"). The identity is
+// serialized once (ServerCore::identity_json) and spliced in as text, rather than copied
+// into every result, serialized and freed again.
+std::string modern_response_text(const ServerCore& core, const json::value& id,
+                                 const json::object& result) {
+    std::string out;
+    out.reserve(160 + core.identity_json().size());
+    out += R"({"jsonrpc":"2.0","id":)";
+    out += json::serialize(id);
+    out += R"(,"result":)";
+    out += json::serialize(result);
+    out.pop_back();  // the result's closing brace: its last members follow
+    if (!result.empty()) out += ',';
+    if (!result.contains("resultType")) out += R"("resultType":"complete",)";
+    out += R"("_meta":{")";
+    out += meta_key::server_info;
+    out += R"(":)";
+    out += core.identity_json();
+    out += "}}}";
+    return out;
+}
+
 }  // namespace
 
 bool is_modern_method(std::string_view method) noexcept {
@@ -131,11 +157,14 @@ void finish(const ServerCore& core, const std::shared_ptr<detail::CallState>& ca
     } else if (auto* error = std::get_if<RpcError>(&result)) {
         call->exchange->complete(
             pr::make_error(call->request_id, error->code, error->message, error->data));
+    } else if (auto& value = std::get<json::value>(result);
+               call->modern && value.is_object() && !value.get_object().contains("_meta")) {
+        call->exchange->complete_serialized(
+            modern_response_text(core, call->request_id, value.get_object()));
     } else {
-        auto& value = std::get<json::value>(result);
         if (call->modern && value.is_object()) {
-            // 2026-07-28: every result says what it is, and the server identifies itself.
-            // A CreateTaskResult already says "task" (tasks extension).
+            // 2026-07-28, a result with a `_meta` of its own: the identity goes into it.
+            // (A CreateTaskResult already says "task": tasks extension.)
             auto& obj = value.get_object();
             obj.reserve(obj.size() + 2);  // one growth, not two
             if (!obj.contains("resultType")) obj["resultType"] = "complete";

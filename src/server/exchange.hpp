@@ -7,6 +7,7 @@
 #include <warden/context.hpp>
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -29,6 +30,11 @@ class Exchange {
     /// The final response for the exchange (a response object, or an array for a batch).
     /// Called at most once; nothing is sent after it.
     virtual void complete(json::value response) = 0;
+    /// The same, for a response already serialized (a JSON-RPC result, never an error:
+    /// the core splices fixed parts into a result's text instead of copying them into
+    /// every result). By default it is parsed and given to complete(); transports that
+    /// write text override it.
+    virtual void complete_serialized(std::string response);
     /// False when the client cannot answer server-to-client requests sent here.
     virtual bool can_request() const { return true; }
     /// Ends the delivery channel now while the request goes on; the client reconnects and

@@ -70,17 +70,22 @@ RoundOutcome run_round(const std::shared_ptr<detail::CallState>& call, json::obj
     RoundOutcome out;
     out.result = run();
     out.input_required = round->input_required();
-    out.input_requests = round->requests();
-    out.answers = round->used_answers();
-    out.memory.handler_state = round->next_handler_state();
-    out.memory.framework = round->framework_data();
+    if (out.input_required) {
+        // Only a round that ends in an InputRequiredResult has anything to carry over
+        // (most rounds are a first round that asks nothing: they copy nothing).
+        out.input_requests = round->requests();
+        out.answers = round->used_answers();
+        out.memory.handler_state = round->next_handler_state();
+        out.memory.framework = round->framework_data();
+        return out;
+    }
     // MissingRequiredClientCapabilityError (-32021): the handler needed input of a kind
     // the client cannot give (MCP 2026-07-28 mrtr: no input request the client has not
     // declared) and could not do without it. While questions are outstanding the handler's
     // result means nothing yet: they are asked first, and the verdict waits for the round
     // that completes.
-    if (auto missing = round->missing_capabilities();
-        !out.input_required && !missing.empty() && failed(out.result)) {
+    if (!failed(out.result)) return out;
+    if (auto missing = round->missing_capabilities(); !missing.empty()) {
         std::string message = "Missing required client capability:";
         for (const auto& kv : missing) message += " " + std::string(kv.key());
         out.result = RpcError{pr::error_code::missing_client_capability, std::move(message),

@@ -43,6 +43,7 @@ struct RoundOutcome {
     /// The run asked something it has no answer to, or asked explicitly
     /// (Context::require_input).
     bool input_required = false;
+    // The three below are filled only when `input_required` (nothing else carries over).
     /// Every outstanding input request, by key: `{"method", "params"}`.
     json::object input_requests{};
     /// The answers the run used: what the next round must still be given.

@@ -47,6 +47,18 @@ std::string unknown_scope_variable(const std::string& uri_template, const std::s
     return message;
 }
 
+// Does the input schema ask for an argument to be mirrored in an Mcp-Param-* header
+// (`x-mcp-header` on a chain of `properties`, SEP-2243)?
+bool mirrors_headers(const json::object& schema) {
+    const auto* props = schema.if_contains("properties");
+    if (!props || !props->is_object()) return false;
+    for (const auto& kv : props->get_object()) {
+        const auto* sub = kv.value().if_object();
+        if (sub && (sub->contains("x-mcp-header") || mirrors_headers(*sub))) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 void Registry::add(Tool tool) {
@@ -61,6 +73,7 @@ void Registry::add(Tool tool) {
     {
         std::unique_lock lock(mutex_);
         upsert(tools_, std::move(tool), by_name);
+        note_header_params();
     }
     changed(RegistryKind::tools);
 }
@@ -103,6 +116,7 @@ bool Registry::remove_tool(std::string_view name) {
     {
         std::unique_lock lock(mutex_);
         removed = erase(tools_, name, by_name);
+        note_header_params();
     }
     if (removed) changed(RegistryKind::tools);
     return removed;
@@ -126,6 +140,11 @@ bool Registry::remove_prompt(std::string_view name) {
     }
     if (removed) changed(RegistryKind::prompts);
     return removed;
+}
+
+void Registry::note_header_params() {
+    header_params_ = std::any_of(tools_.begin(), tools_.end(),
+                                 [](const auto& t) { return mirrors_headers(t->input_schema); });
 }
 
 std::shared_ptr<const Tool> Registry::find_tool(std::string_view name) const {

@@ -4,6 +4,7 @@
 
 #include <warden/definitions.hpp>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <shared_mutex>
@@ -30,6 +31,9 @@ class Registry {
     bool remove_prompt(std::string_view name);
 
     std::shared_ptr<const Tool> find_tool(std::string_view name) const;
+    /// Whether some tool's input schema asks for Mcp-Param-* headers (`x-mcp-header`):
+    /// when none does, a 2026-07-28 call has no parameter headers to check.
+    bool any_header_params() const noexcept { return header_params_.load(); }
     std::shared_ptr<const Resource> find_resource(std::string_view uri) const;
     std::shared_ptr<const Prompt> find_prompt(std::string_view name) const;
 
@@ -46,6 +50,7 @@ class Registry {
     using List = std::vector<std::shared_ptr<const T>>;
 
     void changed(RegistryKind kind);
+    void note_header_params();  // under the unique lock, after tools_ changed
 
     mutable std::shared_mutex mutex_;
     List<Tool> tools_;
@@ -53,6 +58,7 @@ class Registry {
     List<ResourceTemplate> templates_;
     List<Prompt> prompts_;
     ChangeListener listener_;
+    std::atomic<bool> header_params_{false};
 };
 
 }  // namespace warden::server

@@ -215,7 +215,7 @@ net::awaitable<bool> handle_modern_post(HttpServer::Impl& server, Connection& co
             modern_error(req, 404, id, pr::error_code::method_not_found,
                          "Method not found: " + std::string(c.method)),
             kWriteTimeout);
-    if (c.method == "tools/call" && c.params) {
+    if (c.method == "tools/call" && c.params && server.core->registry().any_header_params()) {
         const auto* name = c.params->if_contains("name");
         if (name && name->is_string())
             if (auto tool = server.core->registry().find_tool(name->get_string())) {

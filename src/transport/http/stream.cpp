@@ -84,6 +84,20 @@ void Stream::complete(json::value response) {
     wake_locked();
 }
 
+void Stream::complete_serialized(std::string response) {
+    std::lock_guard lock(mutex_);
+    if (finished_) return;
+    finished_ = true;
+    // A result: 200 as JSON, or the stream's last event.
+    if (mode_ == Mode::undecided) {
+        mode_ = Mode::json;
+        json_reply_ = std::move(response);
+    } else {
+        push_event_locked(std::move(response));
+    }
+    wake_locked();
+}
+
 void Stream::close_stream() {
     std::lock_guard lock(mutex_);
     if (finished_) return;

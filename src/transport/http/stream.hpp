@@ -47,6 +47,7 @@ class Stream : public server::Exchange {
     // server::Exchange
     void send(json::object message) override;
     void complete(json::value response) override;
+    void complete_serialized(std::string response) override;
     bool can_request() const override { return settings_.can_request && !settings_.json_only; }
     TransportKind transport() const override { return TransportKind::http; }
     void close_stream() override;

@@ -37,8 +37,8 @@ extern "C" void on_stop_signal(int) {
 class LineWriter {
   public:
     explicit LineWriter(int fd) : fd_(fd) {}
-    void write(const json::value& message) {
-        std::string line = boost::json::serialize(message);
+    void write(const json::value& message) { write_line(boost::json::serialize(message)); }
+    void write_line(std::string line) {
         line.push_back('\n');
         std::lock_guard lock(mutex_);
         const char* p = line.data();
@@ -63,6 +63,9 @@ class StdioExchange : public server::Exchange {
     void send(json::object message) override { writer_->write(message); }
     void complete(json::value response) override {
         if (!response.is_null()) writer_->write(response);
+    }
+    void complete_serialized(std::string response) override {
+        writer_->write_line(std::move(response));
     }
     TransportKind transport() const override { return TransportKind::stdio; }
 

@@ -1,5 +1,8 @@
 // The server core's worker pool: resizing before serving, and jobs still run afterwards.
 #include "server/core.hpp"
+#include "server/registry.hpp"
+
+#include <boost/json/parse.hpp>
 
 #include <gtest/gtest.h>
 
@@ -43,6 +46,33 @@ TEST(ServerCoreWorkers, ZeroMeansOne) {
     ASSERT_TRUE(core->wait_idle(std::chrono::seconds(5)));
     EXPECT_TRUE(ran.load());
     core->shutdown();
+}
+
+// The registry knows whether any tool mirrors an argument in an Mcp-Param-* header, so a
+// 2026-07-28 call to a server where none does skips the check; adding, replacing and
+// removing such a tool keeps it right.
+TEST(Registry, KnowsWhetherAnyToolAsksForParamHeaders) {
+    warden::server::Registry registry;
+    auto tool = [](std::string name, const char* schema) {
+        warden::Tool t;
+        t.name = std::move(name);
+        t.input_schema = boost::json::parse(schema).as_object();
+        t.handler = [](const boost::json::object&, warden::Context&) {
+            return warden::ToolResult::text("");
+        };
+        return t;
+    };
+    registry.add(tool("plain", R"({"type":"object","properties":{"a":{"type":"string"}}})"));
+    EXPECT_FALSE(registry.any_header_params());
+    const char* nested = R"({"type":"object","properties":{"where":{"type":"object",)"
+                         R"("properties":{"region":{"type":"string","x-mcp-header":"Region"}}}}})";
+    registry.add(tool("routed", nested));
+    EXPECT_TRUE(registry.any_header_params());
+    registry.add(tool("routed", R"({"type":"object"})"));  // replaced without the header
+    EXPECT_FALSE(registry.any_header_params());
+    registry.add(tool("routed", nested));
+    EXPECT_TRUE(registry.remove_tool("routed"));
+    EXPECT_FALSE(registry.any_header_params());
 }
 
 }  // namespace

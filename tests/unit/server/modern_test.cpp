@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -80,6 +81,16 @@ class Modern : public ::testing::Test {
             return warden::ToolResult::text("ran");
         };
         core_->registry().add(std::move(needs));
+        warden::Tool with_meta;
+        with_meta.name = "with_meta";
+        with_meta.description = "answers with a _meta of its own";
+        with_meta.non_blocking = true;
+        with_meta.handler = [](const json::object&, warden::Context&) {
+            auto r = warden::ToolResult::text("mine");
+            r.meta["example.com/mine"] = "kept";
+            return r;
+        };
+        core_->registry().add(std::move(with_meta));
     }
     void TearDown() override { core_->shutdown(); }
 
@@ -139,6 +150,35 @@ TEST_F(Modern, DiscoverNamesVersionsCapabilitiesAndIdentity) {
     EXPECT_EQ(result.at("_meta").at("io.modelcontextprotocol/serverInfo").at("version"), "9");
     EXPECT_TRUE(result.contains("ttlMs"));
     EXPECT_TRUE(result.contains("cacheScope"));
+}
+
+// Results without a `_meta` get the identity spliced in as text; results with one get it
+// added to theirs. Both must read as the same JSON-RPC response.
+TEST_F(Modern, EveryResultSaysWhatItIsAndWhoAnswered) {
+    for (std::string_view tool : {"logs", "with_meta"}) {
+        auto r = request("tools/call", {{"name", tool}, {"_meta", meta()}}).as_object();
+        EXPECT_EQ(r.at("jsonrpc"), "2.0") << tool;
+        EXPECT_EQ(r.at("id"), 7) << tool;
+        ASSERT_TRUE(r.contains("result")) << json::serialize(r);
+        const auto& result = r.at("result").as_object();
+        EXPECT_EQ(result.at("resultType"), "complete") << tool;
+        const auto& info = result.at("_meta").at("io.modelcontextprotocol/serverInfo");
+        EXPECT_EQ(info.at("name"), "t") << tool;
+        EXPECT_EQ(info.at("version"), "9") << tool;
+        EXPECT_FALSE(result.at("content").as_array().empty()) << tool;
+    }
+    auto own = request("tools/call", {{"name", "with_meta"}, {"_meta", meta()}});
+    EXPECT_EQ(own.at("result").at("_meta").at("example.com/mine"), "kept");
+    EXPECT_EQ(own.at("result").at("_meta").as_object().size(), 2u);
+    // A string id is echoed as a string, whatever path wrote the answer.
+    auto exchange = std::make_shared<RecordingExchange>();
+    json::value message = {{"jsonrpc", "2.0"},
+                           {"id", "a\"b"},
+                           {"method", "tools/call"},
+                           {"params", {{"name", "logs"}, {"_meta", meta()}}}};
+    warden::server::handle_modern_request(*core_, pr::classify(message), exchange, nullptr,
+                                          nullptr);
+    EXPECT_EQ(exchange->wait().at("id"), "a\"b");
 }
 
 TEST_F(Modern, ListingsCarryCacheHintsAndResultType) {
