@@ -17,8 +17,9 @@ start_postgres "$work/pg"
 # The stop/start commands leave PG_PID stale after a restart: re-read it before cleanup.
 export WARDEN_TEST_POSTGRES_URL=$PG_URL WARDEN_TEST_POSTGRES_STOP=$PG_STOP WARDEN_TEST_POSTGRES_START=$PG_START
 status=0
-build/tests/postgres_store_test || status=1
-build/tests/postgres_task_store_test || status=1
+# Bounded: a statement that waits forever must fail the run, not hang it.
+timeout 300 build/tests/postgres_store_test || status=1
+timeout 300 build/tests/postgres_task_store_test || status=1
 PG_PID=$(head -1 "$work/pg/data/postmaster.pid" 2>/dev/null || true)
 if ls tests/e2e/postgres/*.test.mjs >/dev/null 2>&1; then
     node_modules/.bin/node --test --test-concurrency=1 tests/e2e/postgres/*.test.mjs || status=1

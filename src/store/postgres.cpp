@@ -3,15 +3,70 @@
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <cstdlib>
 
 namespace warden::store::postgres {
 namespace {
 
 using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
+using SteadyClock = std::chrono::steady_clock;
+
+// The server ends a statement after 5 s (statement_timeout); the client gives up a little
+// later, for a server or a network path that stopped answering altogether (a hung host or
+// proxy: libpq alone would wait for TCP, minutes or forever, holding the caller and every
+// statement queued behind it on this connection).
+constexpr auto kStatementTimeout = std::chrono::seconds(5);
+constexpr auto kClientDeadline = std::chrono::seconds(6);
+
+// Waits for the statement sent on `c` and returns its result (the first error, or the
+// last result of a multi-statement string). At the deadline the connection is shut down:
+// libpq then reports it broken (CONNECTION_BAD), the result is null, `timed_out` is set,
+// and the caller's next statement reconnects.
+thread_local bool timed_out = false;
+
+Result await_result(PGconn* c) {
+    timed_out = false;
+    const auto deadline = SteadyClock::now() + kClientDeadline;
+    Result kept(nullptr, &PQclear);
+    for (;;) {
+        while (PQisBusy(c)) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - SteadyClock::now());
+            if (left.count() <= 0) {
+                spdlog::warn("store: PostgreSQL did not answer within {} s; connection dropped",
+                             kClientDeadline.count());
+                timed_out = true;
+                ::shutdown(PQsocket(c), SHUT_RDWR);
+                PQconsumeInput(c);  // sees the end of the stream: CONNECTION_BAD
+                while (PGresult* r = PQgetResult(c)) PQclear(r);
+                return Result(nullptr, &PQclear);
+            }
+            pollfd p{PQsocket(c), POLLIN, 0};
+            const int n = ::poll(&p, 1, static_cast<int>(left.count()));
+            if (n < 0 && errno != EINTR) return Result(nullptr, &PQclear);
+            if (n > 0 && !PQconsumeInput(c)) break;  // broken: PQgetResult says why
+        }
+        PGresult* r = PQgetResult(c);
+        if (!r) return kept;
+        const auto s = PQresultStatus(r);
+        const bool error = s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK;
+        if (kept && PQresultStatus(kept.get()) != PGRES_COMMAND_OK &&
+            PQresultStatus(kept.get()) != PGRES_TUPLES_OK) {
+            PQclear(r);  // keep the first error; drain the rest
+        } else {
+            kept.reset(r);
+        }
+        if (error && PQstatus(c) != CONNECTION_OK) return kept;
+    }
+}
 
 Result exec(PGconn* c, const char* sql) {
-    return Result(PQexec(c, sql), &PQclear);
+    if (!PQsendQuery(c, sql)) return Result(nullptr, &PQclear);
+    return await_result(c);
 }
 
 bool ok(const PGresult* r) {
@@ -125,8 +180,13 @@ pg_conn* Database::connection() {
         conn_.reset();
         return nullptr;
     }
-    // A stuck statement must not hold a caller forever.
-    exec(conn_.get(), "SET statement_timeout = 10000; SET client_min_messages = warning");
+    // A stuck statement must not hold a caller forever (and kClientDeadline, in case the
+    // server cannot even say so).
+    const std::string settings =
+        "SET statement_timeout = " +
+        std::to_string(std::chrono::milliseconds(kStatementTimeout).count()) +
+        "; SET client_min_messages = warning";
+    exec(conn_.get(), settings.c_str());
     if (!migrated_) {
         if (auto m = migrate(conn_.get(), component_, steps_); !m) {
             spdlog::error("store: PostgreSQL schema of {}: {}", component_, m.error().message());
@@ -148,8 +208,10 @@ Rows execute(pg_conn* c, const char* sql, std::span<const Param> params) {
         formats.push_back(p.binary ? 1 : 0);
     }
     Rows rows;
-    rows.result_.reset(PQexecParams(c, sql, static_cast<int>(values.size()), nullptr, values.data(),
-                                    lengths.data(), formats.data(), 0));
+    if (!PQsendQueryParams(c, sql, static_cast<int>(values.size()), nullptr, values.data(),
+                           lengths.data(), formats.data(), 0))
+        return rows;
+    rows.result_.reset(await_result(c).release());
     return rows;
 }
 
@@ -166,7 +228,8 @@ result<void> Database::transaction(const std::function<result<void>(Transaction&
         PGconn* c = connection();
         if (!c) return schema_too_new_ ? Error::schema_too_new : Error::unavailable;
         if (!ok(exec(c, "BEGIN").get())) {
-            if (PQstatus(c) == CONNECTION_OK) return Error::unavailable;
+            // No second attempt after the deadline: a server that hangs would hang it too.
+            if (PQstatus(c) == CONNECTION_OK || timed_out) return Error::unavailable;
             conn_.reset();  // broken since its last use (a server restart): once more
             continue;
         }
@@ -197,7 +260,10 @@ result<Rows> Database::query(const char* sql, std::span<const Param> params) {
                          PQresultErrorMessage(rows.result_.get()));
             return Error::unavailable;
         }
-        conn_.reset();  // the connection broke (a server restart): reconnect once
+        conn_.reset();
+        // The connection broke (a server restart): reconnect once; but not after the
+        // deadline, which a server that hangs would only hit again.
+        if (timed_out) return Error::unavailable;
     }
     return Error::unavailable;
 }

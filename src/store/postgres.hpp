@@ -87,7 +87,8 @@ class Transaction {
 /// connection string) for one component of Warden's schema. Thread-safe: statements run
 /// one at a time. Connects lazily; after the server went away, the next statement
 /// reconnects (and a statement that finds its connection broken is retried once on a new
-/// one). Each connection has a 10 s statement timeout.
+/// one). Each connection has a 5 s statement timeout, and the client waits at most 6 s
+/// for an answer (then the connection is dropped and the statement fails: not retried).
 class Database {
   public:
     /// `component` names the schema steps in `warden_schema`; `steps[i]` (SQL, may hold

@@ -12,6 +12,10 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +24,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <thread>
+#include <vector>
 
 namespace warden::toolauth {
 namespace {
@@ -56,6 +61,84 @@ void sql(const std::string& statement) {
         << PQresultErrorMessage(r);
     PQclear(r);
     PQfinish(c);
+}
+
+// A TCP relay on a free loopback port in front of the test server that can stop
+// answering without closing anything: what a hung host, proxy or pooler looks like to
+// libpq (bytes are accepted and acknowledged, no answer ever comes). Stopped by its
+// destructor, which closes every socket it opened and joins its threads.
+class SilentableRelay {
+  public:
+    explicit SilentableRelay(int upstream_port) : upstream_port_(upstream_port) {
+        listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&a), len), 0);
+        EXPECT_EQ(::listen(listener_, 16), 0);
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len);
+        port_ = ntohs(a.sin_port);
+        acceptor_ = std::thread([this] { accept_loop(); });
+    }
+    ~SilentableRelay() {
+        stopping_ = true;
+        ::shutdown(listener_, SHUT_RDWR);
+        acceptor_.join();
+        for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
+        for (auto& t : pumps_) t.join();
+        ::close(listener_);
+        for (int fd : fds_) ::close(fd);
+    }
+    int port() const { return port_; }
+    void go_silent(bool silent) { silent_ = silent; }
+
+  private:
+    void accept_loop() {
+        while (!stopping_) {
+            int client = ::accept(listener_, nullptr, nullptr);
+            if (client < 0) return;
+            int upstream = ::socket(AF_INET, SOCK_STREAM, 0);
+            sockaddr_in a{};
+            a.sin_family = AF_INET;
+            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            a.sin_port = htons(static_cast<std::uint16_t>(upstream_port_));
+            if (::connect(upstream, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+                ::close(client);
+                ::close(upstream);
+                continue;
+            }
+            fds_.push_back(client);
+            fds_.push_back(upstream);
+            pumps_.emplace_back([this, client, upstream] { pump(client, upstream); });
+            pumps_.emplace_back([this, client, upstream] { pump(upstream, client); });
+        }
+    }
+    // Copies `from` to `to` until either end closes; while silent, swallows what it reads.
+    void pump(int from, int to) {
+        char buf[16384];
+        for (;;) {
+            const ssize_t n = ::read(from, buf, sizeof buf);
+            if (n <= 0) break;
+            if (silent_) continue;
+            if (::write(to, buf, static_cast<std::size_t>(n)) != n) break;
+        }
+        ::shutdown(to, SHUT_WR);
+    }
+
+    const int upstream_port_;
+    int listener_ = -1;
+    int port_ = 0;
+    std::atomic<bool> stopping_{false};
+    std::atomic<bool> silent_{false};
+    std::thread acceptor_;
+    std::vector<int> fds_;            // only the acceptor adds, until it is joined
+    std::vector<std::thread> pumps_;  // likewise
+};
+
+int port_of(const std::string& url) {  // postgresql://user@127.0.0.1:PORT/db
+    const auto colon = url.rfind(':');
+    return std::atoi(url.c_str() + colon + 1);
 }
 
 class PostgresStore : public ::testing::Test {
@@ -351,6 +434,32 @@ TEST_F(PostgresStore, SingleUseCachesFailClosedWhileTheServerIsDown) {
     EXPECT_FALSE(*cache->consume("before", "alice", now + std::chrono::minutes(1), now));
     EXPECT_TRUE(*cache->consume("during", "alice", now + std::chrono::minutes(1), now));
     EXPECT_TRUE(pending->consume(*flow)) << "the flow survived the restart";
+}
+
+// A database that stops answering (without closing anything) cannot hold a caller for
+// long: the statement fails as unavailable (fail closed) instead of waiting on TCP, and
+// once the path answers again the next statement reconnects and succeeds.
+TEST_F(PostgresStore, AServerThatStopsAnsweringFailsTheStatementAndIsReconnected) {
+    SilentableRelay relay(port_of(url_));
+    std::string via = url_;
+    via.replace(via.rfind(':') + 1, via.find('/', via.rfind(':')) - via.rfind(':') - 1,
+                std::to_string(relay.port()));
+    auto dpop = auth::DpopReplayCache::on_postgres(via);
+    const auto now = std::chrono::system_clock::now();
+    const auto later = now + std::chrono::minutes(1);
+    using V = auth::DpopReplayCache::Verdict;
+    auth::DpopReplayCache::Key key{};
+    key.fill(1);
+    ASSERT_EQ(dpop->remember(key, later, now), V::fresh);
+    relay.go_silent(true);
+    key.fill(2);
+    // Before: libpq waited for an answer that never came, and this call never returned.
+    EXPECT_EQ(dpop->remember(key, later, now), V::unavailable);
+    relay.go_silent(false);
+    key.fill(3);
+    EXPECT_EQ(dpop->remember(key, later, now), V::fresh);
+    key.fill(1);
+    EXPECT_EQ(dpop->remember(key, later, now), V::replayed) << "the first proof is still known";
 }
 
 tasks::NewTask task_for(const tasks::Owner& owner) {
