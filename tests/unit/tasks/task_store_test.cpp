@@ -8,6 +8,8 @@
 #include <warden/tasks.hpp>
 #include <warden/toolauth/token_store.hpp>
 
+#include "support/temp_dirs.hpp"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <boost/json/parse.hpp>
@@ -35,26 +37,8 @@ using namespace std::chrono_literals;
 
 const tk::Clock::time_point kT0 = tk::Clock::time_point(1'800'000'000'000ms);
 
-// Every directory temp_db made, removed when the test program ends (tests reopen their
-// file, so it must outlive the store objects of the test).
-class TempDirs : public ::testing::Environment {
-  public:
-    static std::vector<std::filesystem::path>& made() {
-        static std::vector<std::filesystem::path> dirs;
-        return dirs;
-    }
-    void TearDown() override {
-        for (const auto& dir : made()) std::filesystem::remove_all(dir);
-    }
-};
-[[maybe_unused]] const auto* const kTempDirs = ::testing::AddGlobalTestEnvironment(new TempDirs);
-
 std::string temp_db(const char* name) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("warden-tasks-" + std::string(name) + "-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    TempDirs::made().push_back(dir);
-    return (dir / "store.db").string();
+    return (warden::testing::fresh_temp_dir("warden-tasks", name) / "store.db").string();
 }
 
 const tk::Owner kAlice{"https://as.example", "alice", "client-1"};

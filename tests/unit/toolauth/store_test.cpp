@@ -3,6 +3,8 @@
 #include "toolauth/crypto.hpp"
 #include "toolauth/sqlite_store.hpp"
 
+#include "support/temp_dirs.hpp"
+
 #include <warden/toolauth/token_store.hpp>
 
 #include <gtest/gtest.h>
@@ -23,9 +25,7 @@ ta::StoreKey key_of(unsigned char fill) {
 }
 
 std::string temp_path(const std::string& name) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("warden-toolauth-" + std::to_string(::getpid()) + "-" + name);
-    std::filesystem::remove_all(dir);
+    const auto dir = warden::testing::fresh_temp_dir("warden-toolauth", name);
     std::filesystem::create_directories(dir);
     return (dir / "tokens.db").string();
 }
