@@ -81,6 +81,7 @@ class PostgresReplayCache final : public DpopReplayCache {
         }
         return *first ? Verdict::fresh : Verdict::replayed;
     }
+    bool waits() const noexcept override { return true; }
 
   private:
     store::postgres::SingleUse table_;

@@ -21,8 +21,10 @@ namespace warden::auth {
 
 /// Remembers recently seen proofs (RFC 9449 section 11.1) so that each is accepted once.
 /// The built-in one lives in process memory; implement this over a shared store when
-/// several replicas serve the same clients. Implementations must be fast and must not
-/// block on the network for long: they are called on an I/O thread. Thread-safe.
+/// several replicas serve the same clients. A cache that answers from memory is called on
+/// the I/O thread that read the request; one that says it `waits()` (a network round trip)
+/// is called off the I/O threads, so that a slow store delays only the proofs it checks.
+/// Either way it must answer in bounded time. Thread-safe.
 class DpopReplayCache {
   public:
     using Key = std::array<unsigned char, 32>;
@@ -39,6 +41,8 @@ class DpopReplayCache {
     /// Records `key` until `expires`, forgetting entries whose time has passed at `now`.
     virtual Verdict remember(const Key& key, std::chrono::system_clock::time_point expires,
                              std::chrono::system_clock::time_point now) = 0;
+    /// remember() waits on something outside the process (a database round trip).
+    virtual bool waits() const noexcept { return false; }
 
     /// A bounded in-memory cache of at most `max_entries` keys (in 16 shards); when a shard is
     /// full it forgets its earliest-expiring entry and refuses proofs expiring no later.
@@ -110,6 +114,11 @@ class DpopGuard {
         const ResourceServerAuth& config, std::shared_ptr<Clock> clock = Clock::system());
 
     DpopOutcome admit(const DpopRequest& request, const Principal& principal) const;
+    /// admit() may wait on the replay cache's store when the request carries a proof
+    /// (DpopReplayCache::waits): the caller should not be an I/O thread.
+    bool admit_waits(const DpopRequest& request) const noexcept {
+        return !request.proofs.empty() && replay_->waits();
+    }
 
     /// Nonces are required (DpopSettings::require_nonce).
     bool requires_nonce() const noexcept { return config_.dpop.require_nonce; }

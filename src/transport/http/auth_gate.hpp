@@ -51,6 +51,9 @@ class AuthGate {
                                             GrantedScopes granted) = 0;
     /// Answers the gate's own routes (protected resource metadata); nullopt otherwise.
     virtual std::optional<Response> route(const Request& request) = 0;
+    /// Waits for the work the gate runs off the I/O threads (called once, when the server
+    /// that uses it is going away, while its I/O context still exists).
+    virtual void stop() {}
 };
 
 }  // namespace warden::transport::http

@@ -158,6 +158,10 @@ HttpServer::Impl::Impl(std::shared_ptr<server::ServerCore> core_, HttpOptions op
                           : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4)),
       ioc(static_cast<int>(io_thread_count)) {}
 
+HttpServer::Impl::~Impl() {
+    if (auth) auth->stop();
+}
+
 StreamSettings HttpServer::Impl::stream_settings(const server::Session* session) const {
     StreamSettings s;
     s.json_only = options.json_response;

@@ -38,6 +38,26 @@ auto async_validate(auth::TokenValidator& validator, std::string token, Completi
         ct, std::move(token));
 }
 
+// guard.admit() on `pool`, completing on the awaiting coroutine's executor. The request
+// and principal belong to the suspended caller and outlive the call.
+template <class CompletionToken>
+auto async_admit(boost::asio::thread_pool& pool, std::shared_ptr<auth::DpopGuard> guard,
+                 const auth::DpopRequest& request, const Principal& principal,
+                 CompletionToken&& ct) {
+    return boost::asio::async_initiate<CompletionToken, void(auth::DpopOutcome)>(
+        [&pool, &request, &principal](auto handler, std::shared_ptr<auth::DpopGuard> g) {
+            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+            boost::asio::post(pool, [shared, g = std::move(g), &request, &principal] {
+                auto outcome = g->admit(request, principal);
+                auto ex = boost::asio::get_associated_executor(*shared);
+                boost::asio::post(ex, [shared, outcome = std::move(outcome)]() mutable {
+                    std::move (*shared)(std::move(outcome));
+                });
+            });
+        },
+        ct, std::move(guard));
+}
+
 AuthDecision with_reason(AuthDecision d, std::string_view reason) {
     d.reason = reason;
     return d;
@@ -59,7 +79,12 @@ ResourceServerGate::ResourceServerGate(auth::ResourceServerAuth config,
       dpop_(auth::DpopGuard::create(config_).value()),
       metadata_url_(auth::resource_metadata_url(config_.canonical_url)),
       metadata_paths_(auth::resource_metadata_paths(config_.canonical_url)),
-      metadata_body_(boost::json::serialize(auth::protected_resource_metadata(config_))) {}
+      metadata_body_(boost::json::serialize(auth::protected_resource_metadata(config_))) {
+    // Two threads: the store runs one statement at a time per connection anyway; the
+    // second takes the next proof while the first waits.
+    if (config_.dpop.replay_cache && config_.dpop.replay_cache->waits())
+        store_pool_ = std::make_unique<boost::asio::thread_pool>(2);
+}
 
 std::string ResourceServerGate::challenges(auth::Challenge c, bool dpop) const {
     // RFC 9449 section 7.1: one challenge per accepted scheme, Bearer first (MCP clients
@@ -228,7 +253,13 @@ boost::asio::awaitable<AuthDecision> ResourceServerGate::authenticate(const Requ
         proofs.push_back(it->value());
     const auth::DpopRequest dpop_request{dpop ? auth::TokenScheme::dpop : auth::TokenScheme::bearer,
                                          request.method_string(), token, proofs};
-    auto outcome = dpop_->admit(dpop_request, *principal);
+    // (An if, not a conditional expression: GCC 12 miscompiles co_await inside one.)
+    auth::DpopOutcome outcome;
+    if (store_pool_ && dpop_->admit_waits(dpop_request))
+        outcome = co_await async_admit(*store_pool_, dpop_, dpop_request, *principal,
+                                       boost::asio::use_awaitable);
+    else
+        outcome = dpop_->admit(dpop_request, *principal);
     if (outcome.error)
         co_return with_reason(decide_dpop(outcome, dpop, challenge_scopes),
                               auth::reason_of(outcome.error));
@@ -236,6 +267,10 @@ boost::asio::awaitable<AuthDecision> ResourceServerGate::authenticate(const Requ
     if (decision.status != 0) decision.reason = "insufficient_scope";
     if (decision.status == 0) decision.dpop_nonce = std::move(outcome.nonce);
     co_return decision;
+}
+
+void ResourceServerGate::stop() {
+    if (store_pool_) store_pool_->join();
 }
 
 std::optional<Response> ResourceServerGate::route(const Request& request) {

@@ -12,6 +12,8 @@
 #include <warden/auth/scopes.hpp>
 #include <warden/auth/validator.hpp>
 
+#include <boost/asio/thread_pool.hpp>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +32,7 @@ class ResourceServerGate final : public AuthGate {
                                     const std::vector<std::string>& needed,
                                     GrantedScopes granted) override;
     std::optional<Response> route(const Request& request) override;
+    void stop() override;
 
     /// THE mapping of a condition to an HTTP status and a WWW-Authenticate header.
     /// `token_presented` adds the error code (RFC 6750 section 3.1: none without
@@ -57,6 +60,9 @@ class ResourceServerGate final : public AuthGate {
     const std::string metadata_url_;
     const std::vector<std::string> metadata_paths_;
     const std::string metadata_body_;
+    /// Where DPoP proofs are admitted when the replay cache waits on a store (created only
+    /// then): a slow or silent database holds these threads, never an I/O thread.
+    std::unique_ptr<boost::asio::thread_pool> store_pool_;
 };
 
 }  // namespace warden::transport::http

@@ -29,6 +29,9 @@ namespace beast = boost::beast;
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     Impl(std::shared_ptr<server::ServerCore> core_, HttpOptions options_,
          std::shared_ptr<AuthGate> auth_);
+    /// Stops the gate's own work first: it completes on `ioc`, which goes away before
+    /// the gate does.
+    ~Impl();
 
     std::shared_ptr<server::ServerCore> core;
     HttpOptions options;
