@@ -90,6 +90,21 @@ void Listener::close(const ServerCore& core) const {
            json::object{{"_meta", json::object{{meta_key::subscription_id, call_->request_id}}}});
 }
 
+namespace {
+
+// Registers the stream: the acknowledgment comes first (MUST); registering after it keeps
+// any change notification from overtaking it.
+void listen_with(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
+                 const ListenFilter& filter) {
+    if (call->tracker) call->tracker->track(call);
+    auto listener = std::make_shared<Listener>(call, filter);
+    listener->send("notifications/subscriptions/acknowledged",
+                   json::object{{"notifications", listen_filter_to_json(filter)}});
+    core.add_listener(std::move(listener));
+}
+
+}  // namespace
+
 void start_listening(ServerCore& core, const std::shared_ptr<detail::CallState>& call,
                      const json::object* params) {
     ListenFilter filter;
@@ -112,20 +127,20 @@ void start_listening(ServerCore& core, const std::shared_ptr<detail::CallState>&
                                             {{std::string(kTasksExtension), json::object{}}}}}}}});
             return;
         }
-        // Only the caller's own live tasks: another caller's id is dropped like an unknown one.
-        const auto owner = tasks::owner_of(call->principal.get());
-        const auto& runner = core.task_runner();
-        std::erase_if(filter.task_ids, [&](const std::string& id) {
-            return !runner || !runner->store().get(id, owner, tasks::Clock::now());
+        // Only the caller's own live tasks: another caller's id is dropped like an unknown
+        // one. The task store may be a database: looked up on the worker pool, not on the
+        // thread that read the request (an I/O thread).
+        core.post([core_ref = core.shared_from_this(), call, filter = std::move(filter)]() mutable {
+            const auto owner = tasks::owner_of(call->principal.get());
+            const auto& runner = core_ref->task_runner();
+            std::erase_if(filter.task_ids, [&](const std::string& id) {
+                return !runner || !runner->store().get(id, owner, tasks::Clock::now());
+            });
+            listen_with(*core_ref, call, filter);
         });
+        return;
     }
-    if (call->tracker) call->tracker->track(call);
-    auto listener = std::make_shared<Listener>(call, filter);
-    // The acknowledgment comes first (MUST); registering after it keeps any change
-    // notification from overtaking it.
-    listener->send("notifications/subscriptions/acknowledged",
-                   json::object{{"notifications", listen_filter_to_json(filter)}});
-    core.add_listener(std::move(listener));
+    listen_with(core, call, filter);
 }
 
 }  // namespace warden::server

@@ -1,7 +1,7 @@
-// DPoP proofs checked against the shared PostgreSQL store while the database stops
-// answering: the store's round trip runs off the I/O thread, so a silent database delays
-// only the proofs (which then fail closed with 503), never the other requests the one I/O
-// thread serves. The database sits behind a relay this test starts, which can go silent
+// The shared PostgreSQL store stops answering: the store calls a request makes before its
+// handler (a DPoP proof's jti, a listen's task ids) run off the I/O thread, so a silent
+// database delays only those requests (a proof then fails closed with 503), never the
+// other requests the one I/O thread serves. The database sits behind a relay this test starts, which can go silent
 // without closing anything (a hung host or pooler, as libpq sees it).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import net from 'node:net';
 import crypto from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 
-import { MACHINE, startAS, startServer } from '../auth-helpers.mjs';
+import { MACHINE, clientCredentialsToken, startAS, startServer } from '../auth-helpers.mjs';
 import { recordSecret } from '../helpers.mjs';
 
 const PG_URL = process.env.WARDEN_TEST_POSTGRES_URL;
@@ -44,7 +44,7 @@ async function startRelay(port) {
   };
 }
 
-describe('DPoP on the shared store, when the database stops answering', () => {
+describe('the shared store stops answering', () => {
   let asInfo;
   let as;
   let relay;
@@ -61,6 +61,7 @@ describe('DPoP on the shared store, when the database stops answering', () => {
     as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
     server = await startServer({
       issuer: asInfo.issuer,
+      binaryName: 'warden-everything', // it has task tools: its tasks are kept on the store
       // One I/O thread: whatever it waits on, every connection waits on.
       extraArgs: ['--stateless', '--json-response', '--io-threads', '1'],
       extraEnv: {
@@ -126,6 +127,56 @@ describe('DPoP on the shared store, when the database stops answering', () => {
     assert.equal(refused.status, 503);
     assert.equal((await refused.json()).error, 'temporarily_unavailable');
     assert.match(server.log(), /did not answer within 6 s/);
+  });
+
+  it('while the store is silent, a listen naming tasks waits for them off the I/O thread', async () => {
+    relay.silence(true);
+    const bearer = await clientCredentialsToken(asInfo.issuer, { resource: server.url });
+    recordSecret(bearer);
+    const order = [];
+    const listen = fetch(server.url, {
+      method: 'POST',
+      headers: {
+        ...MCP_HEADERS,
+        authorization: `Bearer ${bearer}`,
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'subscriptions/listen',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 9,
+        method: 'subscriptions/listen',
+        params: {
+          notifications: { taskIds: ['no-such-task'] },
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+            'io.modelcontextprotocol/clientCapabilities': { extensions: { 'io.modelcontextprotocol/tasks': {} } },
+          },
+        },
+      }),
+    }).then(async (res) => {
+      const reader = res.body.getReader();
+      let text = '';
+      while (!text.includes('subscriptions/acknowledged')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      order.push('acknowledged');
+      await reader.cancel();
+      return text;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const metadata = await fetch(new URL('/.well-known/oauth-protected-resource/mcp', server.url));
+    order.push('metadata');
+    assert.equal(metadata.status, 200);
+    // Before: the task ids were looked up on the one I/O thread, which then served nothing
+    // until the database gave up.
+    const text = await listen;
+    assert.deepEqual(order, ['metadata', 'acknowledged']);
+    // The store could not confirm the task: it is dropped like an unknown one.
+    assert.match(text, /subscriptions\/acknowledged/);
+    assert.doesNotMatch(text, /no-such-task/);
   });
 
   it('once the store answers again, proofs are accepted again', async () => {
