@@ -6,6 +6,8 @@
 #include "server/request_meta.hpp"
 #include "server/session.hpp"
 
+#include "support/recording_exchange.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -17,41 +19,12 @@
 
 namespace {
 
+using warden::testing::RecordingExchange;
+
 namespace json = boost::json;
 namespace pr = warden::protocol;
 using warden::server::Exchange;
 using warden::server::ServerCore;
-
-class RecordingExchange : public Exchange {
-  public:
-    void send(json::object message) override {
-        std::lock_guard lock(mutex_);
-        sent.push_back(std::move(message));
-        cv_.notify_all();
-    }
-    void complete(json::value response) override {
-        std::lock_guard lock(mutex_);
-        completed = std::move(response);
-        done_ = true;
-        cv_.notify_all();
-    }
-    json::value wait() {
-        std::unique_lock lock(mutex_);
-        EXPECT_TRUE(cv_.wait_for(lock, std::chrono::seconds(5), [&] { return done_; }));
-        return completed;
-    }
-    std::size_t sent_count() {
-        std::lock_guard lock(mutex_);
-        return sent.size();
-    }
-    std::vector<json::object> sent;
-    json::value completed;
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    bool done_ = false;
-};
 
 json::object meta(std::string_view extra = "") {
     return json::parse(std::string(R"({"io.modelcontextprotocol/protocolVersion":"2026-07-28",)") +
@@ -209,7 +182,7 @@ TEST_F(Modern, NoLogNotificationsWithoutALevel) {
             {{"name", "logs"}, {"_meta", meta(R"(,"io.modelcontextprotocol/logLevel":"info")")}},
             with_level);
     ASSERT_EQ(with_level->sent_count(), 1u);
-    EXPECT_EQ(with_level->sent[0].at("method"), "notifications/message");
+    EXPECT_EQ(with_level->sent_at(0).at("method"), "notifications/message");
 }
 
 TEST_F(Modern, MissingClientCapabilityIsRefusedBeforeTheHandler) {
@@ -234,9 +207,9 @@ TEST_F(Modern, ListenAcknowledgesFirstAndSendsOnlyWhatWasAskedFor) {
     warden::server::handle_modern_request(*core_, pr::classify(message), exchange, nullptr,
                                           nullptr);
     ASSERT_EQ(exchange->sent_count(), 1u);
-    EXPECT_EQ(exchange->sent[0].at("method"), "notifications/subscriptions/acknowledged");
+    EXPECT_EQ(exchange->sent_at(0).at("method"), "notifications/subscriptions/acknowledged");
     EXPECT_EQ(
-        exchange->sent[0].at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"),
+        exchange->sent_at(0).at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"),
         "sub-1");
 
     warden::Prompt prompt;
@@ -245,9 +218,9 @@ TEST_F(Modern, ListenAcknowledgesFirstAndSendsOnlyWhatWasAskedFor) {
     EXPECT_EQ(exchange->sent_count(), 1u);
     core_->registry().remove_tool("logs");
     ASSERT_EQ(exchange->sent_count(), 2u);
-    EXPECT_EQ(exchange->sent[1].at("method"), "notifications/tools/list_changed");
+    EXPECT_EQ(exchange->sent_at(1).at("method"), "notifications/tools/list_changed");
     EXPECT_EQ(
-        exchange->sent[1].at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"),
+        exchange->sent_at(1).at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"),
         "sub-1");
     // Shutdown ends the subscription gracefully, with a result.
     core_->shutdown();

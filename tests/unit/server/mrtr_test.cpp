@@ -6,6 +6,8 @@
 #include "server/core.hpp"
 #include "server/dispatch.hpp"
 
+#include "support/recording_exchange.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -18,32 +20,12 @@
 
 namespace {
 
+using warden::testing::RecordingExchange;
+
 namespace json = boost::json;
 namespace pr = warden::protocol;
 using warden::server::Exchange;
 using warden::server::ServerCore;
-
-class WaitingExchange : public Exchange {
-  public:
-    void send(json::object) override {}
-    void complete(json::value response) override {
-        std::lock_guard lock(mutex_);
-        completed_ = std::move(response);
-        done_ = true;
-        cv_.notify_all();
-    }
-    json::value wait() {
-        std::unique_lock lock(mutex_);
-        EXPECT_TRUE(cv_.wait_for(lock, std::chrono::seconds(10), [&] { return done_; }));
-        return completed_;
-    }
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    json::value completed_;
-    bool done_ = false;
-};
 
 constexpr const char* kAllCapabilities = R"({"sampling":{},"elicitation":{},"roots":{}})";
 
@@ -163,7 +145,7 @@ class Mrtr : public ::testing::Test {
                       std::shared_ptr<const warden::Principal> who = nullptr,
                       std::string_view capabilities = kAllCapabilities) {
         params["_meta"] = meta(capabilities);
-        auto exchange = std::make_shared<WaitingExchange>();
+        auto exchange = std::make_shared<RecordingExchange>();
         json::value message = {
             {"jsonrpc", "2.0"}, {"id", ++id_}, {"method", method}, {"params", std::move(params)}};
         warden::server::handle_modern_request(*core_, pr::classify(message), exchange,
@@ -299,7 +281,7 @@ TEST_F(Mrtr, AStateFromAnotherKeyIsRefused) {
     auto other = std::make_shared<ServerCore>(warden::ServerInfo{.name = "o", .version = "1"},
                                               warden::ServerOptions{.worker_threads = 1});
     other->registry().add(warden::Tool(*core_->registry().find_tool("greet")));
-    auto exchange = std::make_shared<WaitingExchange>();
+    auto exchange = std::make_shared<RecordingExchange>();
     json::value message = {
         {"jsonrpc", "2.0"},
         {"id", 1},
@@ -326,7 +308,7 @@ TEST_F(Mrtr, SharedKeysLetAnotherServerResume) {
     replica->registry().add(warden::Tool(*core_->registry().find_tool("greet")));
     auto first = tool("greet").at("result").as_object();
 
-    auto exchange = std::make_shared<WaitingExchange>();
+    auto exchange = std::make_shared<RecordingExchange>();
     json::value message = {{"jsonrpc", "2.0"},
                            {"id", 2},
                            {"method", "tools/call"},
@@ -405,7 +387,7 @@ TEST_F(Mrtr, RunRoundGivesRequestsOrTheResult) {
     // The step the tasks extension drives: run with answers, get requests or a result.
     auto tool_ptr = core_->registry().find_tool("greet");
     auto run_with = [&](json::object answers) {
-        auto exchange = std::make_shared<WaitingExchange>();
+        auto exchange = std::make_shared<RecordingExchange>();
         auto c = warden::server::make_call(*core_, 1, exchange, nullptr, nullptr);
         c->modern = true;
         c->protocol_version = "2026-07-28";

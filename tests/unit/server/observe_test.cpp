@@ -6,6 +6,8 @@
 #include "server/core.hpp"
 #include "server/dispatch.hpp"
 
+#include "support/recording_exchange.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -21,39 +23,14 @@
 
 namespace {
 
+using warden::testing::RecordingExchange;
+
 namespace json = boost::json;
 namespace obs = warden::observability;
 namespace pr = warden::protocol;
 
 constexpr std::string_view kHeaderTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
 constexpr std::string_view kMetaTrace = "0af7651916cd43dd8448eb211c80319c";
-
-class TracedExchange : public warden::server::Exchange {
-  public:
-    explicit TracedExchange(std::string traceparent = {}) : traceparent_(std::move(traceparent)) {}
-    void send(json::object) override {}
-    void complete(json::value response) override {
-        std::lock_guard lock(mutex_);
-        completed_ = std::move(response);
-        done_ = true;
-        cv_.notify_all();
-    }
-    std::pair<std::string_view, std::string_view> trace_headers() const override {
-        return {traceparent_, {}};
-    }
-    json::value wait() {
-        std::unique_lock lock(mutex_);
-        EXPECT_TRUE(cv_.wait_for(lock, std::chrono::seconds(5), [&] { return done_; }));
-        return completed_;
-    }
-
-  private:
-    std::string traceparent_;
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    bool done_ = false;
-    json::value completed_;
-};
 
 class Observe : public ::testing::Test {
   protected:
@@ -85,7 +62,7 @@ class Observe : public ::testing::Test {
             {"id", 3},
             {"method", "tools/call"},
             {"params", {{"name", tool}, {"arguments", json::object{}}, {"_meta", meta}}}};
-        auto exchange = std::make_shared<TracedExchange>(std::move(header_traceparent));
+        auto exchange = std::make_shared<RecordingExchange>(std::move(header_traceparent));
         warden::server::handle_modern_request(*core_, pr::classify(message), exchange, nullptr,
                                               nullptr);
         return exchange->wait();

@@ -2,6 +2,8 @@
 #include "server/core.hpp"
 #include "server/session.hpp"
 
+#include "support/recording_exchange.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -13,39 +15,12 @@
 
 namespace {
 
+using warden::testing::RecordingExchange;
+
 namespace json = boost::json;
 using warden::server::Exchange;
 using warden::server::ServerCore;
 using warden::server::Session;
-
-// Records what the session sends; `wait()` blocks until the exchange is completed.
-class RecordingExchange : public Exchange {
-  public:
-    void send(json::object message) override {
-        std::lock_guard lock(mutex_);
-        sent.push_back(std::move(message));
-    }
-    void complete(json::value response) override {
-        std::lock_guard lock(mutex_);
-        completed = std::move(response);
-        done_ = true;
-        cv_.notify_all();
-    }
-    json::value wait() {
-        std::unique_lock lock(mutex_);
-        EXPECT_TRUE(cv_.wait_for(lock, std::chrono::seconds(5), [&] { return done_; }))
-            << "the exchange was never completed";
-        return completed;
-    }
-
-    std::vector<json::object> sent;
-    json::value completed;
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    bool done_ = false;
-};
 
 class SessionErrors : public ::testing::Test {
   protected:

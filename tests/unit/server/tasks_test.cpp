@@ -13,6 +13,8 @@
 #include <warden/error.hpp>
 #include <warden/tasks.hpp>
 
+#include "support/recording_exchange.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -28,32 +30,12 @@
 
 namespace {
 
+using warden::testing::RecordingExchange;
+
 namespace json = boost::json;
 namespace pr = warden::protocol;
 using warden::server::Exchange;
 using warden::server::ServerCore;
-
-class OneAnswer : public Exchange {
-  public:
-    void send(json::object) override {}
-    void complete(json::value response) override {
-        std::lock_guard lock(mutex_);
-        completed_ = std::move(response);
-        done_ = true;
-        cv_.notify_all();
-    }
-    json::value wait() {
-        std::unique_lock lock(mutex_);
-        EXPECT_TRUE(cv_.wait_for(lock, std::chrono::seconds(10), [&] { return done_; }));
-        return completed_;
-    }
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    json::value completed_;
-    bool done_ = false;
-};
 
 std::shared_ptr<const warden::Principal> principal(std::string sub, std::string client = "app") {
     auto p = std::make_shared<warden::Principal>();
@@ -136,7 +118,7 @@ class Tasks : public ::testing::Test {
                                        {"io.modelcontextprotocol/clientCapabilities", caps}};
         json::value message = {
             {"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", std::move(params)}};
-        auto exchange = std::make_shared<OneAnswer>();
+        auto exchange = std::make_shared<RecordingExchange>();
         warden::server::handle_modern_request(*core_, pr::classify(message), exchange,
                                               std::move(who), nullptr);
         return exchange->wait();
@@ -146,7 +128,7 @@ class Tasks : public ::testing::Test {
                        std::shared_ptr<const warden::Principal> who) {
         json::value message = {
             {"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", std::move(params)}};
-        auto exchange = std::make_shared<OneAnswer>();
+        auto exchange = std::make_shared<RecordingExchange>();
         warden::server::handle_legacy_stateless_request(*core_, pr::classify(message), "2025-11-25",
                                                         exchange, std::move(who));
         return exchange->wait();
@@ -380,44 +362,12 @@ TEST_F(Tasks, InputInsideATaskWaitsForEveryAnswerFromItsOwnerOnly) {
     EXPECT_EQ(done.at("result").at("content").at(0).at("text"), "accept+decline");
 }
 
-// Collects what a listen stream sends.
-class Stream : public Exchange {
-  public:
-    void send(json::object message) override {
-        std::lock_guard lock(mutex_);
-        sent_.push_back(std::move(message));
-        cv_.notify_all();
-    }
-    void complete(json::value) override {}
-    // The first message of `method` whose params satisfy `wanted`, waiting a while for it.
-    json::object wait_for(std::string_view method,
-                          const std::function<bool(const json::object&)>& wanted,
-                          std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-        std::unique_lock lock(mutex_);
-        json::object found;
-        cv_.wait_for(lock, limit, [&] {
-            for (const auto& m : sent_)
-                if (m.at("method").as_string() == method && wanted(m.at("params").as_object())) {
-                    found = m;
-                    return true;
-                }
-            return false;
-        });
-        return found;
-    }
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    std::vector<json::object> sent_;
-};
-
 TEST_F(Tasks, ListenStreamsGetStatusOfTheCallersOwnTasksOnly) {
     auto alice = principal("alice");
     auto bob = principal("bob");
     const auto id = create("slow", alice);
     auto listen = [&](std::shared_ptr<const warden::Principal> who, const json::object& caps) {
-        auto stream = std::make_shared<Stream>();
+        auto stream = std::make_shared<RecordingExchange>();
         json::object params{{"notifications", {{"taskIds", json::array{json::value(id), "nope"}}}},
                             {"_meta",
                              {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
@@ -438,7 +388,7 @@ TEST_F(Tasks, ListenStreamsGetStatusOfTheCallersOwnTasksOnly) {
     ack = theirs->wait_for("notifications/subscriptions/acknowledged", acked);
     EXPECT_FALSE(ack.at("params").at("notifications").as_object().contains("taskIds"));
     // Without the extension, asking for task ids is -32021 (SEP-2663).
-    auto refused = std::make_shared<OneAnswer>();
+    auto refused = std::make_shared<RecordingExchange>();
     json::value no_ext = {{"jsonrpc", "2.0"},
                           {"id", 9},
                           {"method", "subscriptions/listen"},
