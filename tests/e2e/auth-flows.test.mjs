@@ -193,7 +193,9 @@ describe('server-level auth with a real authorization server', () => {
 
   it('binds a session to its principal: another subject gets 404', async () => {
     const mine = await clientCredentialsToken(as.issuer, { resource: server.url });
-    const theirs = await clientCredentialsToken(as.issuer, { client: SHORT, resource: server.url });
+    // Another subject with a long-lived token (SHORT's one-second token may expire before
+    // it is used: oidc-provider counts iat in whole seconds).
+    const theirs = await clientCredentialsToken(as.issuer, { client: RESOURCE_SERVER, resource: server.url });
     const init = await rawInitialize(server.url, { authorization: `Bearer ${mine}` });
     const session = init.headers.get('mcp-session-id');
     assert.ok(session);
