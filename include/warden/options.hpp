@@ -45,6 +45,10 @@ struct TaskOptions {
     std::chrono::milliseconds purge_interval{std::chrono::minutes(1)};
     /// Unfinished tasks one caller may have at once.
     std::size_t max_active_per_owner = 100;
+    /// On a store replicas share (PostgreSQL): how long a running task stays `working`
+    /// without its replica renewing the lease (every third of this) before any replica
+    /// marks it failed (the replica running it is gone). Unused with a store of one's own.
+    std::chrono::milliseconds lease{std::chrono::seconds(30)};
 };
 
 /// Tunables of the server core. The defaults suit most servers.

@@ -19,6 +19,8 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <charconv>
+#include <cstdint>
 #include <cstdlib>
 
 namespace warden {
@@ -50,7 +52,19 @@ bool install_task_runner(server::ServerCore& core, const std::optional<std::stri
     for (const auto& tool : core.registry().tools())
         wanted = wanted || tool->task_support != TaskSupport::forbidden;
     if (!wanted) return true;
-    const auto& options = core.options().tasks;
+    auto options = core.options().tasks;
+    // WARDEN_TASK_LEASE_MS overrides TaskOptions::lease (replicas on PostgreSQL).
+    if (auto lease = from_environment("WARDEN_TASK_LEASE_MS"); lease && !lease->empty()) {
+        std::int64_t ms = 0;
+        auto [end, ec] = std::from_chars(lease->data(), lease->data() + lease->size(), ms);
+        if (ec != std::errc() || end != lease->data() + lease->size() || ms < 100) {
+            spdlog::critical(
+                "not starting: WARDEN_TASK_LEASE_MS must be a number of "
+                "milliseconds, at least 100");
+            return false;
+        }
+        options.lease = std::chrono::milliseconds(ms);
+    }
     const bool shared = shared_url && options.store_path.empty();
     const auto path = task_store_path(options);
     auto store = tasks::open_task_store(shared ? *shared_url : std::string(), path,
@@ -64,8 +78,9 @@ bool install_task_runner(server::ServerCore& core, const std::optional<std::stri
     auto runner = std::make_shared<server::TaskRunner>(server::timed_task_store(*store), options);
     // Runs of tasks that were working when the last process stopped are lost: those tasks
     // end failed with a clear message (docs/building-servers.md, "Tasks"). Not on a shared
-    // store: there a working task may be running on another replica right now, and nothing
-    // records which replica runs it, so it is left to its TTL (docs/scaling.md).
+    // store: there a working task may be running on another replica right now; the leases
+    // end the tasks of a replica that is gone instead (TaskStore::fail_abandoned,
+    // docs/scaling.md).
     if (!shared)
         if (auto failed = runner->fail_unfinished())
             spdlog::warn("tasks: {} task(s) left running by the previous process marked failed",

@@ -86,6 +86,7 @@ class TaskRunner : public std::enable_shared_from_this<TaskRunner> {
     void record(ServerCore& core, const std::string& id, const tasks::Update& update);
     void purge_loop(std::stop_token stop);
     void watch_cancels();
+    void renew_leases();
 
     std::shared_ptr<tasks::TaskStore> store_;
     TaskOptions options_;

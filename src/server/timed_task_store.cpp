@@ -57,6 +57,14 @@ class TimedTaskStore final : public TaskStore {
         ScopedTimer timer(Series::store_duration, "task_purge");
         return inner_->purge_expired(now);
     }
+    result<void> hold(const std::vector<std::string>& ids, Clock::time_point until) override {
+        ScopedTimer timer(Series::store_duration, "task_hold");
+        return inner_->hold(ids, until);
+    }
+    result<std::size_t> fail_abandoned(Clock::time_point now) override {
+        ScopedTimer timer(Series::store_duration, "task_fail_abandoned");
+        return inner_->fail_abandoned(now);
+    }
 
   private:
     std::shared_ptr<TaskStore> inner_;

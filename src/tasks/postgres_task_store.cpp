@@ -39,6 +39,8 @@ std::vector<std::string> schema() {
         "WHERE expires_at IS NOT NULL;"
         "CREATE INDEX IF NOT EXISTS warden_tasks_by_owner ON warden_tasks (issuer, subject, "
         "client_id, created_at)",
+        // 2: a lease on running tasks (TaskStore::hold, fail_abandoned)
+        "ALTER TABLE warden_tasks ADD COLUMN IF NOT EXISTS lease_until BIGINT",
     };
 }
 
@@ -132,9 +134,12 @@ std::vector<pg::Param> owner_params(std::string_view id, const Owner& o, Clock::
 
 result<void> write(pg::Transaction& tx, const Task& t) {
     auto w = tx.query(
+        // A task that stops working (input_required, or an end) gives up its lease: when
+        // answers bring it back to working, its new run takes a new one.
         "UPDATE warden_tasks SET status = $2, status_message = $3, updated_at = $4, "
         "input_requests = $5, input_responses = $6, resume_state = $7, result = $8, "
-        "error = $9, cancel_requested = $10 WHERE id = $1",
+        "error = $9, cancel_requested = $10, "
+        "lease_until = CASE WHEN $2 = 'working' THEN lease_until END WHERE id = $1",
         {pg::text(t.id), pg::text(std::string(to_string(t.status))), pg::text(t.status_message),
          pg::integer(to_ms(t.updated_at)), pg::text(json::serialize(t.input_requests)),
          pg::text(json::serialize(t.input_responses)),
@@ -303,6 +308,37 @@ class PostgresTaskStore final : public TaskStore {
         auto rows =
             db_.query("DELETE FROM warden_tasks WHERE expires_at IS NOT NULL AND expires_at <= $1",
                       {pg::integer(to_ms(now))});
+        if (!rows) return from_store(rows.error());
+        return static_cast<std::size_t>(rows->affected());
+    }
+
+    result<void> hold(const std::vector<std::string>& ids, Clock::time_point until) override {
+        if (ids.empty()) return {};
+        // A text[] literal: task ids are base64url, nothing in them needs quoting.
+        std::string array = "{";
+        for (const auto& id : ids) {
+            if (array.size() > 1) array += ',';
+            array += id;
+        }
+        array += '}';
+        auto rows = db_.query(
+            "UPDATE warden_tasks SET lease_until = $1 WHERE id = ANY($2::text[]) AND "
+            "status = 'working'",
+            {pg::integer(to_ms(until)), pg::text(array)});
+        if (!rows) return from_store(rows.error());
+        return {};
+    }
+
+    result<std::size_t> fail_abandoned(Clock::time_point now) override {
+        static const std::string error = json::serialize(
+            json::object{{"code", -32603},
+                         {"message", "The server running this task stopped; call the tool again"}});
+        auto rows = db_.query(
+            "UPDATE warden_tasks SET status = 'failed', status_message = $2, error = $3, "
+            "updated_at = $1, lease_until = NULL WHERE status = 'working' AND lease_until < $1 "
+            "AND (expires_at IS NULL OR expires_at > $1)",
+            {pg::integer(to_ms(now)), pg::text("The server running this task stopped"),
+             pg::text(error)});
         if (!rows) return from_store(rows.error());
         return static_cast<std::size_t>(rows->affected());
     }

@@ -109,6 +109,25 @@ class TaskStore {
 
     /// Deletes tasks past their TTL; returns how many.
     virtual result<std::size_t> purge_expired(Clock::time_point now) = 0;
+
+    // -- leases: for stores several processes share -------------------------------------
+
+    /// The tasks `ids`, while `working`, are run by this process until `until`; the runner
+    /// renews this while they run. A store only one process uses needs no lease (its
+    /// restart fails what it left, TaskRunner::fail_unfinished) and ignores it.
+    virtual result<void> hold(const std::vector<std::string>& ids, Clock::time_point until) {
+        (void)ids;
+        (void)until;
+        return {};
+    }
+    /// Tasks still `working` whose lease ran out before `now` (the process running them
+    /// stopped renewing: it is gone) end `failed`; returns how many. A task gives up its
+    /// lease when it stops working (input_required): back to `working` after tasks/update,
+    /// it has none until its new run takes one.
+    virtual result<std::size_t> fail_abandoned(Clock::time_point now) {
+        (void)now;
+        return std::size_t{0};
+    }
 };
 
 /// Opens (creating on first use, file mode 0600) the SQLite task store at `path`,

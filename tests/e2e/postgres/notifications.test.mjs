@@ -2,13 +2,16 @@
 // replicas on one store; only replica A changes test://watched-resource (its timer runs,
 // C's is off), and clients of replica C hear about it on a 2026-07-28 listen stream and on
 // a legacy GET stream. Also a 2026-07-28 requestState: sealed on A, completed on C, and a
-// replay refused on A (one key, one single-use table). scripts/test-postgres.sh passes
-// WARDEN_TEST_POSTGRES_URL.
+// replay refused on A (one key, one single-use table). Tasks: created on A, polled and
+// cancelled on C; and one whose replica is killed mid-run ends failed (its lease runs
+// out). scripts/test-postgres.sh passes WARDEN_TEST_POSTGRES_URL.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import { tmpdir } from 'node:os';
 
-import { POST_ACCEPT, readMessages, sseEvents, startHttpServer } from '../helpers.mjs';
+import { POST_ACCEPT, binary, readMessages, sseEvents, startHttpServer } from '../helpers.mjs';
 
 const PG_URL = process.env.WARDEN_TEST_POSTGRES_URL;
 const MODERN = '2026-07-28';
@@ -36,16 +39,49 @@ async function firstMatching(response, predicate, controller) {
   return found;
 }
 
+const TASKS = 'io.modelcontextprotocol/tasks';
+
+/** One 2026-07-28 request to `url` (a client declaring the tasks extension); its message. */
+async function request(url, method, params) {
+  const name = params.name ?? params.taskId;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: POST_ACCEPT,
+      'MCP-Protocol-Version': MODERN,
+      'Mcp-Method': method,
+      'Mcp-Name': name,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: crypto.randomUUID(),
+      method,
+      params: {
+        ...params,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': MODERN,
+          'io.modelcontextprotocol/clientCapabilities': { extensions: { [TASKS]: {} } },
+        },
+      },
+    }),
+  });
+  const [message] = await readMessages(res);
+  return message;
+}
+
 describe('notifications across replicas (PostgreSQL LISTEN/NOTIFY)', () => {
   let a;
   let c;
+  const env = {
+    WARDEN_STORE_URL: PG_URL,
+    WARDEN_TOOLAUTH_KEY: crypto.randomBytes(32).toString('hex'),
+    WARDEN_STATE_KEY: crypto.randomBytes(32).toString('hex'),
+    // Short task leases, so that a killed replica's task ends within the test.
+    WARDEN_TASK_LEASE_MS: '600',
+  };
   before(async () => {
     assert.ok(PG_URL, 'run through scripts/test-postgres.sh');
-    const env = {
-      WARDEN_STORE_URL: PG_URL,
-      WARDEN_TOOLAUTH_KEY: crypto.randomBytes(32).toString('hex'),
-      WARDEN_STATE_KEY: crypto.randomBytes(32).toString('hex'),
-    };
     a = await startHttpServer('warden-everything', { env: { ...env, WARDEN_EVERYTHING_WATCH_MS: '300' } });
     c = await startHttpServer('warden-everything', { env: { ...env, WARDEN_EVERYTHING_WATCH_MS: '0' } });
   });
@@ -209,34 +245,6 @@ describe('notifications across replicas (PostgreSQL LISTEN/NOTIFY)', () => {
   });
 
   it('a task created on A is polled to its result on C, and cancelled from C', { timeout: 30000 }, async () => {
-    const TASKS = 'io.modelcontextprotocol/tasks';
-    const request = async (url, method, params) => {
-      const name = params.name ?? params.taskId;
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: POST_ACCEPT,
-          'MCP-Protocol-Version': MODERN,
-          'Mcp-Method': method,
-          'Mcp-Name': name,
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: crypto.randomUUID(),
-          method,
-          params: {
-            ...params,
-            _meta: {
-              'io.modelcontextprotocol/protocolVersion': MODERN,
-              'io.modelcontextprotocol/clientCapabilities': { extensions: { [TASKS]: {} } },
-            },
-          },
-        }),
-      });
-      const [message] = await readMessages(res);
-      return message;
-    };
     const created = await request(a.url, 'tools/call', {
       name: 'slow_compute',
       arguments: { seconds: 0.3, label: 'across' },
@@ -262,5 +270,41 @@ describe('notifications across replicas (PostgreSQL LISTEN/NOTIFY)', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.equal(task?.status, 'cancelled', JSON.stringify(task));
+  });
+
+  it('a task whose replica is killed mid-run ends failed, seen from another replica', { timeout: 30000 }, async () => {
+    const k = await startHttpServer('warden-everything', { env });
+    let taskId;
+    try {
+      const long = await request(k.url, 'tools/call', { name: 'slow_compute', arguments: { seconds: 60 } });
+      assert.equal(long.result?.resultType, 'task', JSON.stringify(long));
+      taskId = long.result.taskId;
+      // Its lease is taken when the run starts: seen from C, it is working.
+      assert.equal((await request(c.url, 'tasks/get', { taskId })).result?.status, 'working');
+    } finally {
+      await k.kill(); // SIGKILL: the run is lost, nobody records its end
+    }
+    // Before: the task stayed working until its TTL (an hour). Now C (or A) marks it failed
+    // once its lease has run out.
+    let task;
+    for (let i = 0; i < 200; i++) {
+      task = (await request(c.url, 'tasks/get', { taskId })).result;
+      if (task?.status !== 'working') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(task?.status, 'failed', JSON.stringify(task));
+    assert.match(task.statusMessage ?? '', /stopped/);
+  });
+
+  it('a task lease below 100 ms, or not a number, is refused at startup', () => {
+    for (const lease of ['10', 'soon']) {
+      const r = spawnSync(binary('warden-everything'), ['--transport', 'http', '--host', '127.0.0.1', '--port', '0'], {
+        env: { PATH: process.env.PATH, HOME: tmpdir(), ...env, WARDEN_TASK_LEASE_MS: lease },
+        encoding: 'utf8',
+        timeout: 10000,
+      });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /not starting: WARDEN_TASK_LEASE_MS/);
+    }
   });
 });

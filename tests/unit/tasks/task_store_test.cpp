@@ -394,6 +394,53 @@ TEST(TaskStore, ListsTheOwnersLiveTasksNewestFirstInPages) {
     EXPECT_EQ(store->list(kAlice, kT0 + 1h, 10, "")->size(), 0u);  // all past their TTL
 }
 
+// Leases, for replicas sharing PostgreSQL: a working task whose lease ran out without a
+// renewal (its replica is gone) ends failed; a renewed one, one waiting for input, and one
+// back at work after its answers (no lease until its new run takes one) are left alone.
+// A store of one's own (SQLite) has no leases: nothing changes.
+TEST(TaskStore, AWorkingTaskWhoseLeaseRanOutEndsFailed) {
+    auto store = open_store(temp_db("lease"));
+    auto gone = store->create(new_task(), kT0);
+    auto alive = store->create(new_task(), kT0);
+    auto waiting = store->create(new_task(), kT0);
+    auto answered = store->create(new_task(), kT0);
+    ASSERT_TRUE(gone && alive && waiting && answered);
+    ASSERT_TRUE(store->hold({gone->id, alive->id, waiting->id, answered->id}, kT0 + 30s));
+    ASSERT_TRUE(store->update(waiting->id, ask(kTwoQuestions), kT0 + 1s));
+    ASSERT_TRUE(store->update(
+        answered->id, ask(R"({"name":{"method":"elicitation/create","params":{}}})"), kT0 + 1s));
+    auto resumed =
+        store->submit_input(answered->id, kAlice, obj(R"({"name":{"action":"accept"}})"), kT0 + 2s);
+    ASSERT_TRUE(resumed && resumed->resumed);
+    ASSERT_TRUE(store->hold({alive->id}, kT0 + 60s));  // renewed by its replica
+    const auto later = kT0 + 45s;
+    auto failed = store->fail_abandoned(later);
+    ASSERT_TRUE(failed);
+    auto g = store->get(gone->id, kAlice, later);
+    ASSERT_TRUE(g);
+#ifdef WARDEN_TASKS_ON_POSTGRES
+    EXPECT_EQ(*failed, 1u);
+    EXPECT_EQ(g->status, tk::Status::failed);
+    EXPECT_EQ(g->status_message, "The server running this task stopped");
+    ASSERT_TRUE(g->error);
+    EXPECT_EQ(g->error->at("code"), -32603);
+    EXPECT_EQ(g->updated_at, later);
+#else
+    EXPECT_EQ(*failed, 0u);
+    EXPECT_EQ(g->status, tk::Status::working);
+#endif
+    EXPECT_EQ(store->get(alive->id, kAlice, later)->status, tk::Status::working);
+    EXPECT_EQ(store->get(waiting->id, kAlice, later)->status, tk::Status::input_required);
+    EXPECT_EQ(store->get(answered->id, kAlice, later)->status, tk::Status::working);
+    // A failed task is terminal: the replica that comes back cannot complete it.
+    tk::Update done;
+    done.status = tk::Status::completed;
+    done.result = obj(R"({"content":[]})");
+#ifdef WARDEN_TASKS_ON_POSTGRES
+    EXPECT_EQ(store->update(gone->id, done, later + 1s).error(), tk::Error::terminal);
+#endif
+}
+
 #ifndef WARDEN_TASKS_ON_POSTGRES
 TEST(TaskStore, RefusesANewerSchema) {
     const auto path = temp_db("schema");
