@@ -39,8 +39,11 @@ std::vector<std::string> schema() {
         "WHERE expires_at IS NOT NULL;"
         "CREATE INDEX IF NOT EXISTS warden_tasks_by_owner ON warden_tasks (issuer, subject, "
         "client_id, created_at)",
-        // 2: a lease on running tasks (TaskStore::hold, fail_abandoned)
-        "ALTER TABLE warden_tasks ADD COLUMN IF NOT EXISTS lease_until BIGINT",
+        // 2: a lease on running tasks (TaskStore::hold, fail_abandoned; every replica looks
+        // for lapsed ones every few seconds: indexed, working tasks only)
+        "ALTER TABLE warden_tasks ADD COLUMN IF NOT EXISTS lease_until BIGINT;"
+        "CREATE INDEX IF NOT EXISTS warden_tasks_by_lease ON warden_tasks (lease_until) "
+        "WHERE status = 'working'",
     };
 }
 
