@@ -307,10 +307,11 @@ tasks::result<tasks::Task> TaskRunner::wait_terminal(std::string_view id, const 
 // that does not run the task, and only the store connects the two. One read per running
 // task per poll interval, and none while nothing runs.
 void TaskRunner::purge_loop(std::stop_token stop) {
-    const auto tick = std::max(std::min(options_.poll_interval, options_.purge_interval),
-                               std::chrono::milliseconds(50));
-    auto next_purge = std::chrono::steady_clock::now() + options_.purge_interval;
     const auto renew_every = std::max(options_.lease / 3, std::chrono::milliseconds(50));
+    const auto tick =
+        std::max(std::min({options_.poll_interval, options_.purge_interval, renew_every}),
+                 std::chrono::milliseconds(50));
+    auto next_purge = std::chrono::steady_clock::now() + options_.purge_interval;
     auto next_renew = std::chrono::steady_clock::now() + renew_every;
     std::unique_lock lock(purge_mutex_);
     while (!stop.stop_requested()) {

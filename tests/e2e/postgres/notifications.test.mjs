@@ -78,7 +78,7 @@ describe('notifications across replicas (PostgreSQL LISTEN/NOTIFY)', () => {
     WARDEN_TOOLAUTH_KEY: crypto.randomBytes(32).toString('hex'),
     WARDEN_STATE_KEY: crypto.randomBytes(32).toString('hex'),
     // Short task leases, so that a killed replica's task ends within the test.
-    WARDEN_TASK_LEASE_MS: '600',
+    WARDEN_TASK_LEASE_MS: '1500',
   };
   before(async () => {
     assert.ok(PG_URL, 'run through scripts/test-postgres.sh');
