@@ -21,7 +21,7 @@ import {
   startAS,
   startServer,
 } from './auth-helpers.mjs';
-import { recordSecret } from './helpers.mjs';
+import { recordSecret, waitFor } from './helpers.mjs';
 
 /** An in-memory OAuthClientProvider for a pre-registered public client (PKCE). */
 class AppProvider {
@@ -81,7 +81,9 @@ describe('server-level auth with a real authorization server', () => {
     await as?.stop();
   });
 
-  it('logs that auth is on, the canonical URL and the issuer, and no secrets', () => {
+  it('logs that auth is on, the canonical URL and the issuer, and no secrets', async () => {
+    // The line follows "serving MCP at", which is all startServer waits for.
+    await waitFor(() => server.log().includes('auth: on'), 5000, 'the auth line');
     assert.match(server.log(), /auth: on .*canonical URL http:\/\/127\.0\.0\.1:\d+\/mcp; trusted issuers: http:\/\/127\.0\.0\.1:\d+/);
   });
 
