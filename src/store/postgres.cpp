@@ -22,6 +22,12 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr auto kStatementTimeout = std::chrono::seconds(5);
 constexpr auto kClientDeadline = std::chrono::seconds(6);
 
+bool ok(const PGresult* r) {
+    if (!r) return false;
+    const auto s = PQresultStatus(r);
+    return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+}
+
 // Waits for the statement sent on `c` and returns its result (the first error, or the
 // last result of a multi-statement string). At the deadline the connection is shut down:
 // libpq then reports it broken (CONNECTION_BAD), the result is null, `timed_out` is set,
@@ -52,27 +58,17 @@ Result await_result(PGconn* c) {
         }
         PGresult* r = PQgetResult(c);
         if (!r) return kept;
-        const auto s = PQresultStatus(r);
-        const bool error = s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK;
-        if (kept && PQresultStatus(kept.get()) != PGRES_COMMAND_OK &&
-            PQresultStatus(kept.get()) != PGRES_TUPLES_OK) {
+        if (kept && !ok(kept.get()))
             PQclear(r);  // keep the first error; drain the rest
-        } else {
+        else
             kept.reset(r);
-        }
-        if (error && PQstatus(c) != CONNECTION_OK) return kept;
+        if (!ok(kept.get()) && PQstatus(c) != CONNECTION_OK) return kept;
     }
 }
 
 Result exec(PGconn* c, const char* sql) {
     if (!PQsendQuery(c, sql)) return Result(nullptr, &PQclear);
     return await_result(c);
-}
-
-bool ok(const PGresult* r) {
-    if (!r) return false;
-    const auto s = PQresultStatus(r);
-    return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
 }
 
 // The advisory lock every Warden migration takes: any constant the application owns

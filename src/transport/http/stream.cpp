@@ -62,38 +62,41 @@ void Stream::send(json::object message) {
 }
 
 void Stream::complete(json::value response) {
-    std::lock_guard lock(mutex_);
-    if (finished_) return;
-    finished_ = true;
-    if (mode_ == Mode::undecided) {
-        mode_ = Mode::json;
-        if (response.is_null()) {
-            no_reply_ = true;
-        } else {
-            if (settings_.modern)
-                if (const auto* obj = response.if_object())
-                    if (const auto* error = obj->if_contains("error"); error && error->is_object())
-                        if (const auto* code = error->get_object().if_contains("code");
-                            code && code->is_int64())
-                            json_status_ = modern_error_status(static_cast<int>(code->get_int64()));
-            json_reply_ = json::serialize(response);
-        }
-    } else if (!response.is_null()) {
-        push_event_locked(json::serialize(response));
+    if (response.is_null()) {
+        finish(std::nullopt, 200);
+        return;
     }
-    wake_locked();
+    // 2026-07-28: an error answered as JSON carries its HTTP status.
+    unsigned status = 200;
+    if (settings_.modern)
+        if (const auto* obj = response.if_object())
+            if (const auto* error = obj->if_contains("error"); error && error->is_object())
+                if (const auto* code = error->get_object().if_contains("code");
+                    code && code->is_int64())
+                    status = modern_error_status(static_cast<int>(code->get_int64()));
+    finish(json::serialize(response), status);
 }
 
 void Stream::complete_serialized(std::string response) {
+    finish(std::move(response), 200);  // a result
+}
+
+void Stream::finish(std::optional<std::string> reply, unsigned json_status) {
     std::lock_guard lock(mutex_);
     if (finished_) return;
     finished_ = true;
-    // A result: 200 as JSON, or the stream's last event.
+    // Undecided: the answer is the response body (or there is none); otherwise it is the
+    // stream's last event.
     if (mode_ == Mode::undecided) {
         mode_ = Mode::json;
-        json_reply_ = std::move(response);
-    } else {
-        push_event_locked(std::move(response));
+        if (reply) {
+            json_status_ = json_status;
+            json_reply_ = std::move(*reply);
+        } else {
+            no_reply_ = true;
+        }
+    } else if (reply) {
+        push_event_locked(std::move(*reply));
     }
     wake_locked();
 }

@@ -109,6 +109,9 @@ class Stream : public server::Exchange {
 
   private:
     void push_event_locked(std::string data);
+    /// The final answer, serialized (none: nothing to send), with its status if it turns
+    /// out to be the JSON response.
+    void finish(std::optional<std::string> reply, unsigned json_status);
     void wake_locked();
 
     const std::string id_;
