@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -377,4 +378,46 @@ export async function connectHttp(url, { capabilities = {}, setup, transportOpti
   if (setup) setup(client);
   await client.connect(transport);
   return { client, transport, close: () => client.close() };
+}
+
+/**
+ * One 2026-07-28 request over raw HTTP, with the headers SEP-2243 and SEP-2663 ask for
+ * (`Mcp-Name` from params.name, .uri or .taskId); `token` (optional) goes in as a bearer.
+ * The client declares the tasks extension unless `capabilities` says otherwise. Resolves
+ * the first result or error message of the answer.
+ */
+export async function modernRequest(
+  url,
+  token,
+  method,
+  params = {},
+  { capabilities = { extensions: { 'io.modelcontextprotocol/tasks': {} } }, clientInfo } = {},
+) {
+  const name = params.name ?? params.uri ?? params.taskId;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: POST_ACCEPT,
+      ...(token && { authorization: `Bearer ${token}` }),
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': method,
+      ...(typeof name === 'string' && { 'mcp-name': name }),
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: randomUUID(),
+      method,
+      params: {
+        ...params,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientCapabilities': capabilities,
+          ...(clientInfo && { 'io.modelcontextprotocol/clientInfo': clientInfo }),
+        },
+      },
+    }),
+  });
+  const messages = await readMessages(res);
+  return messages.find((m) => 'result' in m || 'error' in m);
 }

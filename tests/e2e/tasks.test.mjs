@@ -17,7 +17,7 @@ import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextproto
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 
 import { APP, loginAndConsent, startAS, startServer } from './auth-helpers.mjs';
-import { POST_ACCEPT, readMessages, recordSecret } from './helpers.mjs';
+import { POST_ACCEPT, modernRequest as sharedModernRequest, readMessages, recordSecret } from './helpers.mjs';
 
 const MODERN = '2026-07-28';
 const TASKS = 'io.modelcontextprotocol/tasks';
@@ -58,35 +58,9 @@ async function userToken(issuer, resource, login) {
   return body.access_token;
 }
 
-/** One 2026-07-28 request over raw HTTP (the headers SEP-2243 and SEP-2663 ask for). */
-async function modernRequest(url, token, method, params = {}, { capabilities = { extensions: { [TASKS]: {} } } } = {}) {
-  const name = params.name ?? params.uri ?? params.taskId;
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: POST_ACCEPT,
-      authorization: `Bearer ${token}`,
-      'mcp-protocol-version': MODERN,
-      'mcp-method': method,
-      ...(typeof name === 'string' && { 'mcp-name': name }),
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: crypto.randomUUID(),
-      method,
-      params: {
-        ...params,
-        _meta: {
-          'io.modelcontextprotocol/protocolVersion': MODERN,
-          'io.modelcontextprotocol/clientCapabilities': capabilities,
-          'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
-        },
-      },
-    }),
-  });
-  const messages = await readMessages(res);
-  return messages.find((m) => 'result' in m || 'error' in m);
+/** helpers' modernRequest, as this suite's client (CLIENT_INFO). */
+function modernRequest(url, token, method, params = {}, options = {}) {
+  return sharedModernRequest(url, token, method, params, { clientInfo: CLIENT_INFO, ...options });
 }
 
 /**

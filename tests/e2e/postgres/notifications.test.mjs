@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { tmpdir } from 'node:os';
 
-import { POST_ACCEPT, binary, readMessages, sseEvents, startHttpServer } from '../helpers.mjs';
+import { POST_ACCEPT, binary, modernRequest, readMessages, sseEvents, startHttpServer } from '../helpers.mjs';
 
 const PG_URL = process.env.WARDEN_TEST_POSTGRES_URL;
 const MODERN = '2026-07-28';
@@ -39,36 +39,8 @@ async function firstMatching(response, predicate, controller) {
   return found;
 }
 
-const TASKS = 'io.modelcontextprotocol/tasks';
-
-/** One 2026-07-28 request to `url` (a client declaring the tasks extension); its message. */
-async function request(url, method, params) {
-  const name = params.name ?? params.taskId;
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      Accept: POST_ACCEPT,
-      'MCP-Protocol-Version': MODERN,
-      'Mcp-Method': method,
-      'Mcp-Name': name,
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: crypto.randomUUID(),
-      method,
-      params: {
-        ...params,
-        _meta: {
-          'io.modelcontextprotocol/protocolVersion': MODERN,
-          'io.modelcontextprotocol/clientCapabilities': { extensions: { [TASKS]: {} } },
-        },
-      },
-    }),
-  });
-  const [message] = await readMessages(res);
-  return message;
-}
+/** One 2026-07-28 request to `url`, no token, the tasks extension declared. */
+const request = (url, method, params) => modernRequest(url, undefined, method, params);
 
 describe('notifications across replicas (PostgreSQL LISTEN/NOTIFY)', () => {
   let a;
